@@ -1,0 +1,39 @@
+package io.callhook.tracker;
+
+import io.callhook.call.Leg;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The live state of one Call-ID: its legs and the seq counters per organization. Guarded by its
+ * own monitor: all access happens in {@link CallTracker} under {@code synchronized (record)}.
+ */
+final class CallRecord {
+    final String callId;
+    final Map<String, Leg> legsByBranch = new LinkedHashMap<>();
+    private final Map<String, Long> seqByOrganization = new HashMap<>();
+    /** When the last live leg ended; null while any leg is live. */
+    Instant quietSince;
+    /** Set once the sweep has dropped the record; a late signal then starts a fresh record. */
+    boolean removed;
+
+    CallRecord(String callId) {
+        this.callId = callId;
+    }
+
+    long nextSeq(String organizationId) {
+        return seqByOrganization.merge(organizationId, 1L, Long::sum);
+    }
+
+    boolean hasLiveLegs() {
+        for (Leg leg : legsByBranch.values()) {
+            if (!leg.isTerminated()) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
