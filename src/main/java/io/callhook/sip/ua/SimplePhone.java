@@ -1,0 +1,255 @@
+package io.callhook.sip.ua;
+
+import io.callhook.sip.Slf4jServerLogger;
+import io.callhook.sip.Slf4jStackLogger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sip.ClientTransaction;
+import javax.sip.Dialog;
+import javax.sip.DialogTerminatedEvent;
+import javax.sip.IOExceptionEvent;
+import javax.sip.ListeningPoint;
+import javax.sip.RequestEvent;
+import javax.sip.ResponseEvent;
+import javax.sip.ServerTransaction;
+import javax.sip.SipFactory;
+import javax.sip.SipListener;
+import javax.sip.SipProvider;
+import javax.sip.SipStack;
+import javax.sip.TimeoutEvent;
+import javax.sip.TransactionTerminatedEvent;
+import javax.sip.address.AddressFactory;
+import javax.sip.address.SipURI;
+import javax.sip.header.CSeqHeader;
+import javax.sip.header.CallIdHeader;
+import javax.sip.header.ContactHeader;
+import javax.sip.header.HeaderFactory;
+import javax.sip.header.ToHeader;
+import javax.sip.header.ViaHeader;
+import javax.sip.message.MessageFactory;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A minimal SIP phone on its own JAIN-SIP RI stack (with dialog support), for the {@code demo}
+ * command and the end-to-end tests: it places calls through an outbound proxy, answers incoming
+ * ones after a ring, and hangs up. Not part of the proxy.
+ */
+public final class SimplePhone implements SipListener, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SimplePhone.class);
+    private static final AtomicInteger STACKS = new AtomicInteger();
+    private static final String SDP = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\n"
+            + "t=0 0\r\nm=audio 40000 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n";
+
+    private final String name;
+    private final SipStack stack;
+    private final SipProvider provider;
+    private final ListeningPoint lp;
+    private final HeaderFactory headers;
+    private final MessageFactory messages;
+    private final AddressFactory addresses;
+    private final ScheduledExecutorService timer;
+    private final Map<String, PhoneCall> calls = new ConcurrentHashMap<>();
+    private final BlockingQueue<PhoneCall> incoming = new LinkedBlockingQueue<>();
+    private volatile Duration ringTime = Duration.ofMillis(200);
+
+    private SimplePhone(String name, SipStack stack, SipProvider provider, ListeningPoint lp, SipFactory factory)
+            throws Exception {
+        this.name = name;
+        this.stack = stack;
+        this.provider = provider;
+        this.lp = lp;
+        this.headers = factory.createHeaderFactory();
+        this.messages = factory.createMessageFactory();
+        this.addresses = factory.createAddressFactory();
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "phone-" + name);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * @param outboundProxy where every initial request is sent, as {@code host:port}; null to send
+     *                      straight to the Request-URI
+     */
+    public static SimplePhone start(String name, String host, int port, String outboundProxy) throws Exception {
+        SipFactory factory = SipFactory.getInstance();
+        factory.setPathName("gov.nist");
+        Properties p = new Properties();
+        p.setProperty("javax.sip.STACK_NAME", "phone-" + name + "-" + STACKS.incrementAndGet());
+        p.setProperty("javax.sip.AUTOMATIC_DIALOG_SUPPORT", "on");
+        p.setProperty("gov.nist.javax.sip.STACK_LOGGER", Slf4jStackLogger.class.getName());
+        p.setProperty("gov.nist.javax.sip.SERVER_LOGGER", Slf4jServerLogger.class.getName());
+        p.setProperty("gov.nist.javax.sip.THREAD_POOL_SIZE", "2");
+        if (outboundProxy != null) {
+            p.setProperty("javax.sip.OUTBOUND_PROXY", outboundProxy + "/udp");
+        }
+        SipStack stack = factory.createSipStack(p);
+        ListeningPoint lp = stack.createListeningPoint(host, port, "udp");
+        SipProvider provider = stack.createSipProvider(lp);
+        SimplePhone phone = new SimplePhone(name, stack, provider, lp, factory);
+        provider.addSipListener(phone);
+        stack.start();
+        return phone;
+    }
+
+    /** How long an incoming call rings (180) before the phone answers it (200). */
+    public SimplePhone ringFor(Duration d) {
+        this.ringTime = d;
+        return this;
+    }
+
+    /** The next incoming call this phone answered (or is answering). */
+    public PhoneCall awaitIncoming(Duration timeout) throws InterruptedException {
+        return incoming.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Sends an INVITE from {@code fromUri} to {@code requestUri} (To = the Request-URI). */
+    public PhoneCall call(String requestUri, String fromUri) throws Exception {
+        SipURI target = (SipURI) addresses.createURI(requestUri);
+        CallIdHeader callId = provider.getNewCallId();
+        Request invite = messages.createRequest(target, Request.INVITE, callId,
+                headers.createCSeqHeader(1L, Request.INVITE),
+                headers.createFromHeader(addresses.createAddress(fromUri), tag()),
+                headers.createToHeader(addresses.createAddress(target), null),
+                List.of(headers.createViaHeader(lp.getIPAddress(), lp.getPort(), "udp", null)),
+                headers.createMaxForwardsHeader(70));
+        invite.addHeader(contact());
+        invite.setContent(SDP, headers.createContentTypeHeader("application", "sdp"));
+        PhoneCall call = new PhoneCall(this, callId.getCallId());
+        calls.put(call.callId(), call);
+        ClientTransaction ct = provider.getNewClientTransaction(invite);
+        call.setDialog(ct.getDialog());
+        ct.sendRequest();
+        return call;
+    }
+
+    void sendBye(PhoneCall call) throws Exception {
+        Dialog dialog = call.dialog();
+        Request bye = dialog.createRequest(Request.BYE);
+        dialog.sendRequest(provider.getNewClientTransaction(bye));
+    }
+
+    @Override
+    public void processRequest(RequestEvent event) {
+        Request request = event.getRequest();
+        try {
+            String callId = ((CallIdHeader) request.getHeader(CallIdHeader.NAME)).getCallId();
+            switch (request.getMethod()) {
+                case Request.INVITE -> answer(event, callId);
+                case Request.ACK -> { }
+                case Request.BYE, Request.CANCEL -> {
+                    ServerTransaction st = serverTransaction(event);
+                    st.sendResponse(messages.createResponse(Response.OK, request));
+                    PhoneCall call = calls.get(callId);
+                    if (call != null) {
+                        call.markEnded();
+                    }
+                }
+                default -> serverTransaction(event).sendResponse(messages.createResponse(Response.OK, request));
+            }
+        } catch (Exception e) {
+            LOG.warn("phone {} could not handle {}: {}", name, request.getMethod(), e.toString());
+        }
+    }
+
+    private void answer(RequestEvent event, String callId) throws Exception {
+        Request invite = event.getRequest();
+        ServerTransaction st = serverTransaction(event);
+        PhoneCall call = new PhoneCall(this, callId);
+        calls.put(callId, call);
+        String tag = tag();
+        Response ringing = messages.createResponse(Response.RINGING, invite);
+        ((ToHeader) ringing.getHeader(ToHeader.NAME)).setTag(tag);
+        ringing.addHeader(contact());
+        st.sendResponse(ringing);
+        call.setDialog(st.getDialog());
+        incoming.add(call);
+        timer.schedule(() -> {
+            try {
+                Response ok = messages.createResponse(Response.OK, invite);
+                ((ToHeader) ok.getHeader(ToHeader.NAME)).setTag(tag);
+                ok.addHeader(contact());
+                ok.setContent(SDP, headers.createContentTypeHeader("application", "sdp"));
+                st.sendResponse(ok);
+                call.markAnswered(200);
+            } catch (Exception e) {
+                LOG.warn("phone {} could not answer: {}", name, e.toString());
+            }
+        }, ringTime.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private ServerTransaction serverTransaction(RequestEvent event) throws Exception {
+        ServerTransaction st = event.getServerTransaction();
+        return st != null ? st : provider.getNewServerTransaction(event.getRequest());
+    }
+
+    @Override
+    public void processResponse(ResponseEvent event) {
+        Response response = event.getResponse();
+        try {
+            CSeqHeader cseq = (CSeqHeader) response.getHeader(CSeqHeader.NAME);
+            String callId = ((CallIdHeader) response.getHeader(CallIdHeader.NAME)).getCallId();
+            PhoneCall call = calls.get(callId);
+            int status = response.getStatusCode();
+            if (call == null || status < 200) {
+                return;
+            }
+            if (Request.INVITE.equals(cseq.getMethod())) {
+                if (status < 300) {
+                    Dialog dialog = event.getDialog();
+                    dialog.sendAck(dialog.createAck(cseq.getSeqNumber()));
+                    call.setDialog(dialog);
+                    call.markAnswered(status);
+                } else {
+                    call.markFailed(status);
+                }
+            } else if (Request.BYE.equals(cseq.getMethod())) {
+                call.markEnded();
+            }
+        } catch (Exception e) {
+            LOG.warn("phone {} could not handle response {}: {}", name, response.getStatusCode(), e.toString());
+        }
+    }
+
+    private ContactHeader contact() throws Exception {
+        SipURI uri = addresses.createSipURI(name, lp.getIPAddress());
+        uri.setPort(lp.getPort());
+        return headers.createContactHeader(addresses.createAddress(uri));
+    }
+
+    private static String tag() {
+        return UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** The address this phone listens on, as a contact URI. */
+    public String contactUri() {
+        return "sip:" + name + "@" + lp.getIPAddress() + ":" + lp.getPort();
+    }
+
+    @Override public void processTimeout(TimeoutEvent event) { LOG.info("phone {}: transaction timeout", name); }
+    @Override public void processIOException(IOExceptionEvent event) { }
+    @Override public void processTransactionTerminated(TransactionTerminatedEvent event) { }
+    @Override public void processDialogTerminated(DialogTerminatedEvent event) { }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+        stack.stop();
+    }
+}
