@@ -1,0 +1,185 @@
+#!/usr/bin/env bash
+# Drive callhook's reference flows #1 (incoming) and #2 (outgoing) with SIPp,
+# through a running callhook proxy, on loopback only.  See README.md.
+set -euo pipefail
+
+usage() {
+  cat <<'USAGE'
+usage: run.sh incoming|outgoing|both [--proxy HOST:PORT] [--device-port P]
+              [--far-end-port P] [--transport u1|t1] [--direct]
+
+  incoming        flow 1: X (+358409401234) calls the local user's number
+                  +358942721234; the SOFT device answers; X hangs up
+  outgoing        flow 2: the SOFT device (sip:setera.test@seteratesting.fi)
+                  calls +358409401234; X answers and hangs up
+  both            incoming, then outgoing
+
+  --proxy H:P         callhook's SIP listener (default 127.0.0.1:5060; loopback only)
+  --device-port P     the SOFT device's port: its static contact sip:127.0.0.1:P
+                      (default 5070, as in config/directory.yaml)
+  --far-end-port P    the trunk / external side, sip.upstream (default 5080);
+                      X calls in from this port too
+  --transport T       u1 (UDP, default) or t1 (TCP)
+  --direct            self-test of the scenarios WITHOUT the proxy: each UAC
+                      sends straight to its UAS
+
+Environment: SIPP (default: sipp), SIPP_CP_BASE (control ports, default 8890),
+SIPP_MP_BASE (RTP echo ports, default 16000).
+Exit status: 0 when every SIPp instance exited 0, 1 otherwise, 2 on usage errors.
+USAGE
+}
+
+die_usage() { echo "run.sh: $*" >&2; echo >&2; usage >&2; exit 2; }
+
+is_port() { [[ $1 =~ ^[0-9]+$ ]] && (( $1 >= 1 && $1 <= 65535 )); }
+
+[[ $# -ge 1 ]] || die_usage "missing mode"
+case $1 in
+  -h|--help) usage; exit 0 ;;
+  incoming|outgoing|both) MODE=$1; shift ;;
+  *) die_usage "unknown mode '$1'" ;;
+esac
+
+PROXY=127.0.0.1:5060
+DEVICE_PORT=5070
+FAR_END_PORT=5080
+TRANSPORT=u1
+DIRECT=0
+while [[ $# -gt 0 ]]; do
+  case $1 in
+    --proxy)        [[ $# -ge 2 ]] || die_usage "$1 needs a value"; PROXY=$2; shift 2 ;;
+    --device-port)  [[ $# -ge 2 ]] || die_usage "$1 needs a value"; DEVICE_PORT=$2; shift 2 ;;
+    --far-end-port) [[ $# -ge 2 ]] || die_usage "$1 needs a value"; FAR_END_PORT=$2; shift 2 ;;
+    --transport)    [[ $# -ge 2 ]] || die_usage "$1 needs a value"; TRANSPORT=$2; shift 2 ;;
+    --direct)       DIRECT=1; shift ;;
+    -h|--help)      usage; exit 0 ;;
+    *) die_usage "unknown option '$1'" ;;
+  esac
+done
+
+[[ $PROXY =~ ^(127\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}):([0-9]+)$ ]] \
+  || die_usage "--proxy must be a loopback IPv4 HOST:PORT (127.x.y.z:port), got '$PROXY'"
+PROXY_PORT=${BASH_REMATCH[2]}
+is_port "$PROXY_PORT"   || die_usage "bad proxy port '$PROXY_PORT'"
+is_port "$DEVICE_PORT"  || die_usage "bad --device-port '$DEVICE_PORT'"
+is_port "$FAR_END_PORT" || die_usage "bad --far-end-port '$FAR_END_PORT'"
+[[ $DEVICE_PORT != "$FAR_END_PORT" ]] || die_usage "--device-port and --far-end-port must differ"
+if [[ $DIRECT -eq 0 && ( $DEVICE_PORT == "$PROXY_PORT" || $FAR_END_PORT == "$PROXY_PORT" ) ]]; then
+  die_usage "the device and far-end ports must differ from the proxy port"
+fi
+case $TRANSPORT in u1|t1) ;; *) die_usage "--transport must be u1 or t1, got '$TRANSPORT'" ;; esac
+
+SIPP=${SIPP:-sipp}
+command -v "$SIPP" >/dev/null 2>&1 || { echo "run.sh: '$SIPP' not found (apt-get install sip-tester)" >&2; exit 2; }
+CP_BASE=${SIPP_CP_BASE:-8890}
+MP_BASE=${SIPP_MP_BASE:-16000}
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+LOCAL_IP=127.0.0.1
+TRACE_DIR=$(mktemp -d "${TMPDIR:-/tmp}/callhook-sipp.XXXXXX")
+echo "run.sh: traces in $TRACE_DIR"
+
+# Common options: one call, global timeout that fails the run, no default
+# behaviours (no route-less abort BYE/CANCEL into the proxy), traces to TRACE_DIR.
+common_opts() { # <name>
+  local name=$1
+  printf '%s\n' -i "$LOCAL_IP" -t "$TRANSPORT" -m 1 -nd -nostdin \
+    -timeout 30s -timeout_error \
+    -trace_err -error_file "$TRACE_DIR/$name.errors.log" \
+    -trace_msg -message_file "$TRACE_DIR/$name.messages.log" \
+    -trace_logs -log_file "$TRACE_DIR/$name.logs.log" \
+    -trace_screen -screen_file "$TRACE_DIR/$name.screen.log"
+}
+
+UAS_PID=
+UAC_PID=
+cleanup() {
+  # Only the sipp processes this script started, by their pids.
+  local p
+  for p in $UAC_PID $UAS_PID; do
+    if kill -0 "$p" 2>/dev/null; then
+      kill "$p" 2>/dev/null || true
+      wait "$p" 2>/dev/null || true
+    fi
+  done
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+wait_listening() { # <pid> <port>
+  local pid=$1 port=$2 i proto=-lnu
+  [[ $TRANSPORT == t1 ]] && proto=-lnt
+  for ((i = 0; i < 50; i++)); do
+    kill -0 "$pid" 2>/dev/null || return 1
+    if command -v ss >/dev/null 2>&1; then
+      # the port is bound by THIS sipp (ss -p shows the owner's pid)
+      [[ $(ss -H -p "$proto" "sport = :$port" 2>/dev/null) == *"pid=$pid,"* ]] && return 0
+    elif ((i >= 5)); then
+      return 0
+    fi
+    sleep 0.1
+  done
+  return 0
+}
+
+FAILED=0
+
+# run_pair <flow label> <uas scenario> <uas port> <uac scenario> <uac port>
+run_pair() {
+  local label=$1 uas=$2 uas_port=$3 uac=$4 uac_port=$5
+  local target=$PROXY
+  [[ $DIRECT -eq 1 ]] && target=$LOCAL_IP:$uas_port
+  local uas_name=${uas%.xml} uac_name=${uac%.xml}
+  local -a uas_cmd uac_cmd
+  mapfile -t uas_cmd < <(printf '%s\n' "$SIPP" -sf "$HERE/$uas" -p "$uas_port" \
+      -cp "$CP_BASE" -mp "$MP_BASE"; common_opts "$uas_name")
+  mapfile -t uac_cmd < <(printf '%s\n' "$SIPP" -sf "$HERE/$uac" -p "$uac_port" \
+      -cp "$((CP_BASE + 1))" -mp "$((MP_BASE + 100))"; common_opts "$uac_name"; \
+      printf '%s\n' "$target")
+
+  echo "== $label: $uac_name ($LOCAL_IP:$uac_port) -> $target -> $uas_name ($LOCAL_IP:$uas_port), transport $TRANSPORT"
+  echo "   UAS: ${uas_cmd[*]}"
+  echo "   UAC: ${uac_cmd[*]}"
+
+  "${uas_cmd[@]}" >"$TRACE_DIR/$uas_name.stdout" 2>&1 &
+  UAS_PID=$!
+  local uac_rc=0 uas_rc=0
+  if wait_listening "$UAS_PID" "$uas_port"; then
+    # in the background + wait, so that INT/TERM reach the trap at once
+    "${uac_cmd[@]}" >"$TRACE_DIR/$uac_name.stdout" 2>&1 &
+    UAC_PID=$!
+    wait "$UAC_PID" || uac_rc=$?
+    UAC_PID=
+  else
+    echo "   UAS $uas_name exited before listening on $uas_port; UAC not started:" >&2
+    tail -n 5 "$TRACE_DIR/$uas_name.stdout" | sed 's/^/   /' >&2
+    uac_rc=-
+  fi
+  wait "$UAS_PID" || uas_rc=$?
+  UAS_PID=
+
+  local f
+  for f in "$TRACE_DIR/$uac_name.logs.log" "$TRACE_DIR/$uas_name.logs.log"; do
+    [[ -s $f ]] && sed 's/^/   log: /' "$f"
+  done
+  echo "   exit: $uac_name=$uac_rc $uas_name=$uas_rc"
+  if [[ $uac_rc != 0 || $uas_rc != 0 ]]; then
+    FAILED=1
+    for f in "$TRACE_DIR/$uac_name.errors.log" "$TRACE_DIR/$uas_name.errors.log"; do
+      [[ -s $f ]] && { echo "   --- $f (tail)"; tail -n 20 "$f" | sed 's/^/   /'; echo; }
+    done
+    echo "   FAILED: $label (see $TRACE_DIR)"
+  else
+    echo "   OK: $label"
+  fi
+}
+
+if [[ $MODE == incoming || $MODE == both ]]; then
+  run_pair "flow 1 (incoming)" incoming_device.xml "$DEVICE_PORT" incoming_caller.xml "$FAR_END_PORT"
+fi
+if [[ $MODE == outgoing || $MODE == both ]]; then
+  run_pair "flow 2 (outgoing)" outgoing_far_end.xml "$FAR_END_PORT" outgoing_device.xml "$DEVICE_PORT"
+fi
+
+echo "run.sh: traces in $TRACE_DIR"
+exit "$FAILED"

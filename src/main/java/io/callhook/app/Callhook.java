@@ -1,0 +1,123 @@
+package io.callhook.app;
+
+import io.callhook.call.LegState;
+import io.callhook.config.CallhookConfig;
+import io.callhook.config.ConfigProblem;
+import io.callhook.delivery.DeliveryListener;
+import io.callhook.delivery.Dispatcher;
+import io.callhook.delivery.Transport;
+import io.callhook.delivery.netty.NettyTransport;
+import io.callhook.directory.Organization;
+import io.callhook.directory.ReloadableDirectory;
+import io.callhook.directory.Webhook;
+import io.callhook.sip.SipServer;
+import io.callhook.tracker.CallTracker;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One running callhook: wires delivery → tracker → SIP and owns their start and stop order
+ * (start delivery first so no event finds it missing; stop SIP first so no new event arrives,
+ * then let delivery drain for a bounded time).
+ */
+public final class Callhook implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Callhook.class);
+    /** A call with no live leg is remembered this long, so retransmitted BYEs find it (64 × T1). */
+    static final Duration CALL_LINGER = Duration.ofSeconds(32);
+    static final Duration DRAIN_GRACE = Duration.ofSeconds(5);
+
+    private final Transport transport;
+    private final Dispatcher dispatcher;
+    private final CallTracker tracker;
+    private final SipServer sip;
+    private final ScheduledExecutorService housekeeping;
+
+    private Callhook(Transport transport, Dispatcher dispatcher, CallTracker tracker, SipServer sip,
+                     ScheduledExecutorService housekeeping) {
+        this.transport = transport;
+        this.dispatcher = dispatcher;
+        this.tracker = tracker;
+        this.sip = sip;
+        this.housekeeping = housekeeping;
+    }
+
+    public static Callhook start(CallhookConfig config, ReloadableDirectory directory, Clock clock) throws Exception {
+        return start(config, directory, clock, DeliveryListener.NONE);
+    }
+
+    /** @param listener hears every delivery attempt (metrics, tests) */
+    public static Callhook start(CallhookConfig config, ReloadableDirectory directory, Clock clock,
+                                 DeliveryListener listener) throws Exception {
+        Transport transport = new NettyTransport();
+        Dispatcher dispatcher = new Dispatcher(transport, clock, listener);
+        CallTracker tracker = new CallTracker(clock,
+                org -> directory.organization(org).map(Organization::webhook).map(Webhook::states)
+                        .orElse(Set.<LegState>of()),
+                new EventPipeline(directory, dispatcher), config.sip().maxCallDuration(), CALL_LINGER);
+        SipServer sip;
+        try {
+            sip = SipServer.start(config.sip(), directory, tracker, clock);
+        } catch (Exception | Error e) {
+            dispatcher.close();
+            transport.close();
+            throw e;
+        }
+        ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "callhook-housekeeping");
+            t.setDaemon(true);
+            return t;
+        });
+        housekeeping.scheduleWithFixedDelay(guard("leg sweep", tracker::sweep), 1, 1, TimeUnit.SECONDS);
+        housekeeping.scheduleWithFixedDelay(guard("directory reload", () -> reload(directory)), 2, 2, TimeUnit.SECONDS);
+        return new Callhook(transport, dispatcher, tracker, sip, housekeeping);
+    }
+
+    private static void reload(ReloadableDirectory directory) {
+        List<ConfigProblem> problems = directory.reloadIfChanged();
+        for (ConfigProblem p : problems) {
+            LOG.warn("directory reload refused, keeping the previous directory: {}", p);
+        }
+    }
+
+    private static Runnable guard(String what, Runnable task) {
+        return () -> {
+            try {
+                task.run();
+            } catch (Throwable t) {
+                LOG.error("{} failed: {}", what, t.toString(), t);
+            }
+        };
+    }
+
+    public CallTracker tracker() {
+        return tracker;
+    }
+
+    public Dispatcher dispatcher() {
+        return dispatcher;
+    }
+
+    public List<String> sipListening() {
+        return sip.listening();
+    }
+
+    @Override
+    public void close() {
+        sip.close();
+        housekeeping.shutdownNow();
+        if (!dispatcher.close(DRAIN_GRACE)) {
+            LOG.warn("stopped with {} event(s) undelivered after {} s", dispatcher.pendingEvents(),
+                    DRAIN_GRACE.toSeconds());
+        }
+        transport.close();
+    }
+}
