@@ -1,0 +1,125 @@
+package io.callhook.config;
+
+import io.callhook.config.CallhookConfig.Admin;
+import io.callhook.config.CallhookConfig.DirectorySettings;
+import io.callhook.config.CallhookConfig.ListenAddress;
+import io.callhook.config.CallhookConfig.Outbox;
+import io.callhook.config.CallhookConfig.Sip;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Reads {@code callhook.yaml} (SPEC §7) into a {@link CallhookConfig}, reporting every problem at
+ * once. Relative paths stay relative, i.e. they are resolved against the working directory.
+ */
+public final class ConfigLoader {
+
+    public static final Duration DEFAULT_NO_ANSWER_TIMEOUT = Duration.ofSeconds(60);
+    public static final Duration DEFAULT_MAX_CALL_DURATION = Duration.ofHours(12);
+    public static final int DEFAULT_CACHE_MAX_ENTRIES = 100_000;
+    public static final Duration DEFAULT_CACHE_TTL = Duration.ofMinutes(5);
+    public static final Path DEFAULT_OUTBOX_PATH = Path.of("data/outbox.db");
+
+    private ConfigLoader() {}
+
+    /** @throws ConfigException with one {@code file:line: key: message} per problem */
+    public static CallhookConfig load(Path file) throws ConfigException {
+        YamlDocument doc = YamlDocument.parse(file);
+        YamlNode root = doc.root();
+        root.allowKeys("sip", "directory", "outbox", "admin");
+        CallhookConfig config = new CallhookConfig(sip(root.get("sip")), directory(root.get("directory")),
+                outbox(root.get("outbox")), admin(root.get("admin")));
+        doc.throwIfProblems();
+        return config;
+    }
+
+    private static Sip sip(YamlNode sip) {
+        sip.allowKeys("listen", "upstream", "trusted_peers", "no_answer_timeout", "max_call_duration", "trace");
+        YamlNode listenNode = sip.get("listen");
+        List<ListenAddress> listen = new ArrayList<>();
+        if (listenNode.require()) {
+            List<YamlNode> items = listenNode.list();
+            if (items.isEmpty() && listenNode.isList()) {
+                listenNode.problem("must name at least one address, like udp:127.0.0.1:5060");
+            }
+            items.forEach(item -> listenAddress(item).ifPresent(listen::add));
+        }
+        String upstream = sip.get("upstream").text().map(String::strip).orElse(null);
+        if (upstream != null && SipUri.parse(upstream).isEmpty()) {
+            sip.get("upstream").problem("must be a sip: URI like sip:10.0.0.5:5060: " + upstream);
+            upstream = null;
+        }
+        List<String> trusted = new ArrayList<>();
+        for (YamlNode item : sip.get("trusted_peers").list()) {
+            item.requiredText().ifPresent(text -> {
+                try {
+                    Cidr cidr = Cidr.parse(text);
+                    trusted.add(text.contains("/") ? text.strip() : text.strip() + "/" + cidr.prefixLength());
+                } catch (IllegalArgumentException e) {
+                    item.problem(e.getMessage());
+                }
+            });
+        }
+        return new Sip(listen, upstream, trusted,
+                sip.get("no_answer_timeout").duration(DEFAULT_NO_ANSWER_TIMEOUT),
+                sip.get("max_call_duration").duration(DEFAULT_MAX_CALL_DURATION),
+                sip.get("trace").bool(false));
+    }
+
+    private static Optional<ListenAddress> listenAddress(YamlNode item) {
+        return item.requiredText().flatMap(text -> {
+            String t = text.strip();
+            int colon = t.indexOf(':');
+            String transport = colon < 0 ? "" : t.substring(0, colon).toLowerCase(Locale.ROOT);
+            if (!transport.equals("udp") && !transport.equals("tcp")) {
+                item.problem("use udp:HOST:PORT or tcp:HOST:PORT: " + t);
+                return Optional.empty();
+            }
+            try {
+                HostPort hp = HostPort.parse(t.substring(colon + 1), transport + ":HOST:PORT", t);
+                return Optional.of(new ListenAddress(transport, hp.host(), hp.port()));
+            } catch (IllegalArgumentException e) {
+                item.problem(e.getMessage());
+                return Optional.empty();
+            }
+        });
+    }
+
+    private static DirectorySettings directory(YamlNode directory) {
+        directory.allowKeys("file", "cache");
+        YamlNode fileNode = directory.get("file");
+        Path file = fileNode.requiredText().map(t -> Path.of(t.strip())).orElse(null);
+        if (file != null && !(Files.isRegularFile(file) && Files.isReadable(file))) {
+            fileNode.problem("no such readable file: " + file);
+        }
+        YamlNode cache = directory.get("cache");
+        cache.allowKeys("max_entries", "ttl");
+        int maxEntries = cache.get("max_entries").integer(1, Integer.MAX_VALUE).orElse(DEFAULT_CACHE_MAX_ENTRIES);
+        return new DirectorySettings(file, maxEntries, cache.get("ttl").duration(DEFAULT_CACHE_TTL));
+    }
+
+    private static Outbox outbox(YamlNode outbox) {
+        outbox.allowKeys("path");
+        return new Outbox(outbox.get("path").text().map(t -> Path.of(t.strip())).orElse(DEFAULT_OUTBOX_PATH));
+    }
+
+    private static Admin admin(YamlNode admin) {
+        admin.allowKeys("listen");
+        YamlNode listen = admin.get("listen");
+        Optional<String> text = listen.text().map(String::strip);
+        text.ifPresent(t -> {
+            try {
+                HostPort.parse(t);
+            } catch (IllegalArgumentException e) {
+                listen.problem(e.getMessage());
+            }
+        });
+        return new Admin(text.orElse(null));
+    }
+}

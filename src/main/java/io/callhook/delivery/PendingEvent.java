@@ -1,0 +1,39 @@
+package io.callhook.delivery;
+
+import java.util.Objects;
+
+/**
+ * One encoded event waiting to be delivered to its organization's endpoint.
+ *
+ * <p>The body is the final JSON, encoded once upstream and sent as-is on every attempt; it is not
+ * copied, so nobody may modify the array after handing it over.
+ *
+ * @param organizationId whose event this is; with {@code callId} it names the delivery lane
+ * @param callId         the SIP Call-ID the event belongs to
+ * @param seqNum         position of the event within its call; lanes keep submission order, which
+ *                       upstream makes equal to seq order
+ * @param state          the leg state the event reports (for operators; not interpreted here)
+ * @param body           the JSON bytes to POST
+ * @param endpoint       where to POST them
+ * @param retry          how to retry when the endpoint does not take them
+ * @param webhookId      the {@code webhook-id} header, see {@link WebhookIds#of}
+ */
+public record PendingEvent(String organizationId, String callId, long seqNum, String state, byte[] body,
+                           Endpoint endpoint, RetryPolicy retry, String webhookId) {
+
+    public PendingEvent {
+        Objects.requireNonNull(organizationId, "organizationId");
+        Objects.requireNonNull(callId, "callId");
+        Objects.requireNonNull(body, "body");
+        Objects.requireNonNull(endpoint, "endpoint");
+        Objects.requireNonNull(retry, "retry");
+        Objects.requireNonNull(webhookId, "webhookId");
+    }
+
+    /** An event whose {@code webhookId} is derived with {@link WebhookIds#of}. */
+    public static PendingEvent of(String organizationId, String callId, long seqNum, String state, byte[] body,
+                                  Endpoint endpoint, RetryPolicy retry) {
+        return new PendingEvent(organizationId, callId, seqNum, state, body, endpoint, retry,
+                WebhookIds.of(organizationId, callId, seqNum));
+    }
+}

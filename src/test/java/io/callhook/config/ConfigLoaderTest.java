@@ -1,0 +1,207 @@
+package io.callhook.config;
+
+import io.callhook.config.CallhookConfig.ListenAddress;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ConfigLoaderTest {
+
+    @TempDir
+    Path dir;
+
+    private Path write(String yaml) throws IOException {
+        Path file = dir.resolve("callhook.yaml");
+        Files.writeString(file, yaml);
+        return file;
+    }
+
+    /** Every problem of {@code yaml}, as {@code check-config} prints them, with the file name as {@code f}. */
+    private List<String> problems(String yaml) throws IOException {
+        Path file = write(yaml);
+        try {
+            ConfigLoader.load(file);
+        } catch (ConfigException e) {
+            return e.problems().stream().map(p -> p.toString().replace(file.toString(), "f")).toList();
+        }
+        return List.of();
+    }
+
+    @Test
+    void theShippedConfigLoadsWithoutProblems() throws ConfigException {
+        CallhookConfig config = ConfigLoader.load(Path.of("config/callhook.yaml"));
+
+        assertThat(config.sip().listen()).containsExactly(
+                new ListenAddress("udp", "127.0.0.1", 5060), new ListenAddress("tcp", "127.0.0.1", 5060));
+        assertThat(config.sip().upstream()).isEqualTo("sip:127.0.0.1:5080");
+        assertThat(config.sip().trustedPeers()).containsExactly("127.0.0.1/32");
+        assertThat(config.sip().noAnswerTimeout()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(config.sip().maxCallDuration()).isEqualTo(Duration.ofHours(12));
+        assertThat(config.sip().trace()).isFalse();
+        assertThat(config.directory().file()).isEqualTo(Path.of("config/directory.yaml"));
+        assertThat(config.directory().cacheMaxEntries()).isEqualTo(100_000);
+        assertThat(config.directory().cacheTtl()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(config.outbox().path()).isEqualTo(Path.of("data/outbox.db"));
+        assertThat(config.admin().listen()).isEqualTo("127.0.0.1:8080");
+    }
+
+    @Test
+    void aMinimalConfigGetsTheDocumentedDefaults() throws Exception {
+        CallhookConfig config = ConfigLoader.load(write("""
+                sip:
+                  listen: ["udp:127.0.0.1:5060"]
+                directory:
+                  file: config/directory.yaml
+                """));
+
+        assertThat(config.sip().upstream()).isNull();
+        assertThat(config.sip().trustedPeers()).isEmpty();
+        assertThat(config.sip().noAnswerTimeout()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(config.sip().maxCallDuration()).isEqualTo(Duration.ofHours(12));
+        assertThat(config.sip().trace()).isFalse();
+        assertThat(config.directory().cacheMaxEntries()).isEqualTo(100_000);
+        assertThat(config.directory().cacheTtl()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(config.outbox().path()).isEqualTo(Path.of("data/outbox.db"));
+        assertThat(config.admin().listen()).isNull();
+    }
+
+    @Test
+    void listenAddressesTakeIpv6InBracketsAndAnyPortUpTo65535() throws Exception {
+        CallhookConfig config = ConfigLoader.load(write("""
+                sip:
+                  listen: ["udp:[::1]:5060", "TCP:localhost:0", "tcp:0.0.0.0:65535"]
+                  trusted_peers: ["10.0.0.0/8", "192.0.2.7", "2001:db8::/32"]
+                  trace: true
+                directory: { file: config/directory.yaml }
+                """));
+
+        assertThat(config.sip().listen()).containsExactly(new ListenAddress("udp", "::1", 5060),
+                new ListenAddress("tcp", "localhost", 0), new ListenAddress("tcp", "0.0.0.0", 65535));
+        assertThat(config.sip().listen().get(0)).hasToString("udp:[::1]:5060");
+        assertThat(config.sip().trustedPeers()).containsExactly("10.0.0.0/8", "192.0.2.7/32", "2001:db8::/32");
+        assertThat(config.sip().trace()).isTrue();
+    }
+
+    @Test
+    void anUnknownKeyIsReportedWithItsLine() throws IOException {
+        assertThat(problems("""
+                sip:
+                  listen: ["udp:127.0.0.1:5060"]
+                  no_anser_timeout: 30s
+                directory:
+                  file: config/directory.yaml
+                """)).containsExactly("f:3: sip.no_anser_timeout: unknown key");
+    }
+
+    @Test
+    void aBadDurationIsReportedWithItsLine() throws IOException {
+        assertThat(problems("""
+                sip:
+                  listen: ["udp:127.0.0.1:5060"]
+                  no_answer_timeout: 6x
+                directory:
+                  file: config/directory.yaml
+                """)).containsExactly(
+                "f:3: sip.no_answer_timeout: bad duration \"6x\": use a number and ms, s, m, h or d");
+    }
+
+    @Test
+    void badListenAddressesSayTheRuleAndTheValue() throws IOException {
+        assertThat(problems("""
+                sip:
+                  listen:
+                    - "udp:127.0.0.1:70000"
+                    - "tls:127.0.0.1:5061"
+                    - "udp:::1:5060"
+                    - "tcp:127.0.0.1"
+                    - "udp:[::zz]:5060"
+                    - "udp:exa mple:5060"
+                directory:
+                  file: config/directory.yaml
+                """)).containsExactly(
+                "f:3: sip.listen[0]: port must be 0..65535: 70000",
+                "f:4: sip.listen[1]: use udp:HOST:PORT or tcp:HOST:PORT: tls:127.0.0.1:5061",
+                "f:5: sip.listen[2]: an IPv6 address needs brackets, like [::1]:5060: udp:::1:5060",
+                "f:6: sip.listen[3]: use tcp:HOST:PORT: tcp:127.0.0.1",
+                "f:7: sip.listen[4]: not an IPv6 address: ::zz",
+                "f:8: sip.listen[5]: not a host name or IP address: exa mple");
+    }
+
+    @Test
+    void badUpstreamPeersAndAdminAddressAreReported() throws IOException {
+        assertThat(problems("""
+                sip:
+                  listen: ["udp:127.0.0.1:5060"]
+                  upstream: "http://pbx.example.com"
+                  trusted_peers: ["10.0.0.0/33", "pbx.example.com"]
+                directory:
+                  file: config/directory.yaml
+                  cache: { max_entries: -1, ttl: 0s }
+                admin:
+                  listen: "localhost"
+                """)).containsExactly(
+                "f:3: sip.upstream: must be a sip: URI like sip:10.0.0.5:5060: http://pbx.example.com",
+                "f:4: sip.trusted_peers[0]: prefix must be 0..32: 33",
+                "f:4: sip.trusted_peers[1]: not a CIDR like 10.0.0.0/8: pbx.example.com",
+                "f:7: directory.cache.max_entries: must be 1..2147483647: -1",
+                "f:7: directory.cache.ttl: must be more than 0: 0s",
+                "f:9: admin.listen: use HOST:PORT: localhost");
+    }
+
+    @Test
+    void theDirectoryFileIsRequiredAndMustExist() throws IOException {
+        assertThat(problems("""
+                sip:
+                  listen: ["udp:127.0.0.1:5060"]
+                """)).containsExactly("f:1: directory.file: required");
+        assertThat(problems("""
+                sip:
+                  listen: ["udp:127.0.0.1:5060"]
+                directory:
+                  file: config/nope.yaml
+                """)).containsExactly("f:4: directory.file: no such readable file: config/nope.yaml");
+    }
+
+    @Test
+    void severalProblemsAreReportedTogetherInLineOrder() throws IOException {
+        assertThat(problems("""
+                sip:
+                  listen: []
+                  trace: maybe
+                  max_call_duration: 12 hours
+                director:
+                  file: config/directory.yaml
+                """)).containsExactly(
+                "f:1: directory.file: required",
+                "f:2: sip.listen: must name at least one address, like udp:127.0.0.1:5060",
+                "f:3: sip.trace: must be true or false: maybe",
+                "f:4: sip.max_call_duration: bad duration \"12 hours\": use a number and ms, s, m, h or d",
+                "f:5: director: unknown key");
+    }
+
+    @Test
+    void aYamlSyntaxErrorIsReportedWithItsLineAndNothingElse() throws IOException {
+        assertThat(problems("""
+                sip:
+                  listen: ["udp:127.0.0.1:5060"]
+                 upstream: "sip:127.0.0.1:5080"
+                directory:
+                  file: config/directory.yaml
+                """)).singleElement().asString().startsWith("f:3: yaml: syntax error: ");
+    }
+
+    @Test
+    void aMissingConfigFileIsRefused() {
+        assertThatThrownBy(() -> ConfigLoader.load(dir.resolve("absent.yaml")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageEndingWith(":0: file: no such file: " + dir.resolve("absent.yaml"));
+    }
+}

@@ -1,0 +1,143 @@
+package io.callhook.e2e;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.fail;
+
+/** Runs the scenarios of {@code sipp-scenarios/} with the real {@code sipp} binary, on loopback. */
+final class Sipp {
+
+    static final Path SCENARIOS = Path.of(System.getProperty("user.dir"), "sipp-scenarios");
+
+    private final Process process;
+    private final Path logFile;
+    private final String name;
+    private final Path outFile;
+
+    private Sipp(String name, Process process, Path logFile, Path outFile) {
+        this.name = name;
+        this.outFile = outFile;
+        this.process = process;
+        this.logFile = logFile;
+    }
+
+    /** Fails the test, saying how to install SIPp, when the binary is missing. */
+    static void requireInstalled() {
+        try {
+            Process p = new ProcessBuilder("sipp", "-v").redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            p.waitFor(10, TimeUnit.SECONDS);
+        } catch (IOException | InterruptedException e) {
+            fail("sipp is not installed: these end-to-end tests need SIPp 3.6 "
+                    + "(Debian/Ubuntu: sudo apt-get install -y sip-tester). " + e.getMessage());
+        }
+    }
+
+    /** A UAS scenario listening on {@code port}; returns once its socket is bound. */
+    static Sipp server(String scenario, int port, int controlPort, Path traces) throws Exception {
+        Sipp sipp = start(scenario, port, controlPort, traces, null);
+        sipp.awaitBound(port);
+        return sipp;
+    }
+
+    /** A UAC scenario sending one call to {@code target} ({@code host:port}). */
+    static Sipp client(String scenario, int port, int controlPort, Path traces, String target) throws Exception {
+        return start(scenario, port, controlPort, traces, target);
+    }
+
+    private static Sipp start(String scenario, int port, int controlPort, Path traces, String target)
+            throws IOException {
+        String name = scenario.replace(".xml", "");
+        Path log = traces.resolve(name + ".logs.log");
+        List<String> cmd = new ArrayList<>(List.of("sipp", "-sf", SCENARIOS.resolve(scenario).toString(),
+                "-i", "127.0.0.1", "-p", String.valueOf(port), "-cp", String.valueOf(controlPort),
+                "-mp", String.valueOf(controlPort + 2), "-t", "u1", "-m", "1", "-nd", "-nostdin",
+                "-timeout", "30s", "-timeout_error",
+                "-trace_err", "-error_file", traces.resolve(name + ".errors.log").toString(),
+                "-trace_msg", "-message_file", traces.resolve(name + ".messages.log").toString(),
+                "-trace_logs", "-log_file", log.toString()));
+        if (target != null) {
+            cmd.add(target);
+        }
+        Path out = traces.resolve(name + ".out");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        return new Sipp(name, p, log, out);
+    }
+
+    private void awaitBound(int port) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                fail(name + " exited early with " + process.exitValue() + ": " + lastLines());
+            }
+            if (udpPortBound(port)) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        fail(name + " did not bind port " + port + " within 10 s");
+    }
+
+    /**
+     * Whether a UDP socket is bound to {@code port}, read from /proc/net/udp (binding a probe socket
+     * instead would race SIPp for the port).
+     */
+    private static boolean udpPortBound(int port) throws IOException {
+        String hexPort = String.format(":%04X ", port);
+        for (String table : List.of("/proc/net/udp", "/proc/net/udp6")) {
+            Path p = Path.of(table);
+            if (Files.exists(p) && Files.readAllLines(p).stream().anyMatch(l -> l.contains(hexPort))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Waits for SIPp to finish its one call; its exit code (0 = the call went as scripted). */
+    int await(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly();
+            fail(name + " still running after " + timeout);
+        }
+        return process.exitValue();
+    }
+
+    /** The end of what SIPp printed, for failure messages. */
+    String lastLines() {
+        try {
+            Path errors = outFile.resolveSibling(name + ".errors.log");
+            String all = Files.readString(outFile)
+                    + (Files.exists(errors) ? "\nerrors.log:\n" + Files.readString(errors) : "");
+            return all.substring(Math.max(0, all.length() - 1500));
+        } catch (IOException e) {
+            return "(no output: " + e + ")";
+        }
+    }
+
+    void kill() {
+        process.destroyForcibly();
+    }
+
+    /** The {@code key=value} pairs of the scenario's {@code <log>} line. */
+    Map<String, String> logged() throws IOException {
+        Map<String, String> out = new TreeMap<>();
+        if (!Files.exists(logFile)) {
+            return out;
+        }
+        Matcher m = Pattern.compile("(\\w+)=(\\S+)").matcher(Files.readString(logFile));
+        while (m.find()) {
+            out.put(m.group(1), m.group(2));
+        }
+        return out;
+    }
+}
