@@ -124,7 +124,8 @@ public final class NettyTransport implements Transport {
 
     /**
      * Fails outstanding attempts, closes every connection and stops the I/O threads; takes at most a
-     * few seconds. Idempotent.
+     * few seconds. Idempotent. Call it from an application thread, never from a future callback
+     * running on an I/O thread (it waits for those threads to stop).
      */
     @Override
     public void close() {
