@@ -13,6 +13,7 @@ public final class PhoneCall {
     private final CountDownLatch answered = new CountDownLatch(1);
     private final CountDownLatch ended = new CountDownLatch(1);
     private volatile Dialog dialog;
+    private volatile javax.sip.ClientTransaction inviteTransaction;
     private volatile int finalStatus;
 
     PhoneCall(SimplePhone phone, String callId) {
@@ -40,6 +41,19 @@ public final class PhoneCall {
     /** Sends BYE in the call's dialog (through the proxy's Record-Route). */
     public void hangup() throws Exception {
         phone.sendBye(this);
+    }
+
+    /** Sends CANCEL for this (unanswered) call; the phone then sees the 487. */
+    public void cancel() throws Exception {
+        phone.sendCancel(this);
+    }
+
+    javax.sip.ClientTransaction inviteTransaction() {
+        return inviteTransaction;
+    }
+
+    void setInviteTransaction(javax.sip.ClientTransaction ct) {
+        this.inviteTransaction = ct;
     }
 
     Dialog dialog() {

@@ -64,6 +64,8 @@ public final class SimplePhone implements SipListener, AutoCloseable {
     private final AddressFactory addresses;
     private final ScheduledExecutorService timer;
     private final Map<String, PhoneCall> calls = new ConcurrentHashMap<>();
+    /** Incoming INVITEs not yet answered, by Call-ID: what a CANCEL ends with 487. */
+    private final Map<String, PendingAnswer> ringing = new ConcurrentHashMap<>();
     private final BlockingQueue<PhoneCall> incoming = new LinkedBlockingQueue<>();
     private volatile Duration ringTime = Duration.ofMillis(200);
 
@@ -135,6 +137,7 @@ public final class SimplePhone implements SipListener, AutoCloseable {
         calls.put(call.callId(), call);
         ClientTransaction ct = provider.getNewClientTransaction(invite);
         call.setDialog(ct.getDialog());
+        call.setInviteTransaction(ct);
         ct.sendRequest();
         return call;
     }
@@ -153,7 +156,8 @@ public final class SimplePhone implements SipListener, AutoCloseable {
             switch (request.getMethod()) {
                 case Request.INVITE -> answer(event, callId);
                 case Request.ACK -> { }
-                case Request.BYE, Request.CANCEL -> {
+                case Request.CANCEL -> cancelled(event, callId);
+                case Request.BYE -> {
                     ServerTransaction st = serverTransaction(event);
                     st.sendResponse(messages.createResponse(Response.OK, request));
                     PhoneCall call = calls.get(callId);
@@ -174,13 +178,18 @@ public final class SimplePhone implements SipListener, AutoCloseable {
         PhoneCall call = new PhoneCall(this, callId);
         calls.put(callId, call);
         String tag = tag();
-        Response ringing = messages.createResponse(Response.RINGING, invite);
-        ((ToHeader) ringing.getHeader(ToHeader.NAME)).setTag(tag);
-        ringing.addHeader(contact());
-        st.sendResponse(ringing);
+        Response ring = messages.createResponse(Response.RINGING, invite);
+        ((ToHeader) ring.getHeader(ToHeader.NAME)).setTag(tag);
+        ring.addHeader(contact());
+        st.sendResponse(ring);
         call.setDialog(st.getDialog());
         incoming.add(call);
-        timer.schedule(() -> {
+        PendingAnswer pending = new PendingAnswer(st, invite);
+        ringing.put(callId, pending);
+        pending.answer = timer.schedule(() -> {
+            if (ringing.remove(callId) == null) {
+                return; // cancelled meanwhile
+            }
             try {
                 Response ok = messages.createResponse(Response.OK, invite);
                 ((ToHeader) ok.getHeader(ToHeader.NAME)).setTag(tag);
@@ -192,6 +201,37 @@ public final class SimplePhone implements SipListener, AutoCloseable {
                 LOG.warn("phone {} could not answer: {}", name, e.toString());
             }
         }, ringTime.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** A CANCEL while ringing: 200 for the CANCEL, 487 for the INVITE, and the call is over. */
+    private void cancelled(RequestEvent event, String callId) throws Exception {
+        serverTransaction(event).sendResponse(messages.createResponse(Response.OK, event.getRequest()));
+        PendingAnswer pending = ringing.remove(callId);
+        if (pending != null) {
+            pending.answer.cancel(false);
+            pending.invite.sendResponse(messages.createResponse(Response.REQUEST_TERMINATED, pending.request));
+        }
+        PhoneCall call = calls.get(callId);
+        if (call != null) {
+            call.markFailed(Response.REQUEST_TERMINATED);
+        }
+    }
+
+    /** Sends CANCEL for a call this phone placed and that has not been answered yet. */
+    void sendCancel(PhoneCall call) throws Exception {
+        ClientTransaction invite = call.inviteTransaction();
+        provider.getNewClientTransaction(invite.createCancel()).sendRequest();
+    }
+
+    private static final class PendingAnswer {
+        final ServerTransaction invite;
+        final Request request;
+        java.util.concurrent.ScheduledFuture<?> answer;
+
+        PendingAnswer(ServerTransaction invite, Request request) {
+            this.invite = invite;
+            this.request = request;
+        }
     }
 
     private ServerTransaction serverTransaction(RequestEvent event) throws Exception {
