@@ -28,12 +28,13 @@ import java.util.concurrent.CountDownLatch;
 @Command(name = "callhook", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Call-event webhook connector: a record-routing SIP proxy that POSTs each leg's "
                 + "state changes to the organization's webhook. Without a command, runs the proxy.",
-        subcommands = {Main.Run.class, Main.CheckConfig.class, Main.DemoCommand.class})
+        subcommands = {Main.Run.class, Main.CheckConfig.class, Main.DemoCommand.class, OutboxCommand.class})
 public final class Main implements Callable<Integer> {
 
     static final int OK = 0;
     static final int RUNTIME_FAILURE = 1;
     static final int CONFIG_ERROR = 2;
+    static final int USAGE_ERROR = 2;
 
     @Option(names = {"-c", "--config"}, defaultValue = "config/callhook.yaml", paramLabel = "FILE",
             description = "the callhook.yaml to run with (default: ${DEFAULT-VALUE})")

@@ -5,16 +5,22 @@ import io.callhook.config.CallhookConfig;
 import io.callhook.config.ConfigProblem;
 import io.callhook.delivery.DeliveryListener;
 import io.callhook.delivery.Dispatcher;
+import io.callhook.delivery.Outbox;
 import io.callhook.delivery.Transport;
 import io.callhook.delivery.netty.NettyTransport;
 import io.callhook.directory.Organization;
 import io.callhook.directory.ReloadableDirectory;
 import io.callhook.directory.Webhook;
 import io.callhook.sip.SipServer;
+import io.callhook.store.GroupCommitWriter;
+import io.callhook.store.SqliteFile;
 import io.callhook.tracker.CallTracker;
+import io.callhook.tracker.TrackerSnapshot;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -24,9 +30,14 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One running callhook: wires delivery → tracker → SIP and owns their start and stop order
- * (start delivery first so no event finds it missing; stop SIP first so no new event arrives,
- * then let delivery drain for a bounded time).
+ * One running callhook: wires store → outbox → delivery → tracker → SIP and owns their start and
+ * stop order.
+ *
+ * <p>Start: open the outbox file, read back the live legs and seq counters and seed the tracker
+ * with them, start the store writer and delivery (which begins with the events left pending by the
+ * previous run), then take SIP. Stop: SIP first (no new event arrives), flush the outbox (every
+ * event accepted is on disk), let attempts in flight finish for a bounded time, commit their
+ * outcomes, close the file.
  */
 public final class Callhook implements AutoCloseable {
 
@@ -34,15 +45,28 @@ public final class Callhook implements AutoCloseable {
     /** A call with no live leg is remembered this long, so retransmitted BYEs find it (64 × T1). */
     static final Duration CALL_LINGER = Duration.ofSeconds(32);
     static final Duration DRAIN_GRACE = Duration.ofSeconds(5);
+    static final Duration FLUSH_GRACE = Duration.ofSeconds(5);
 
+    /**
+     * Knobs that tests turn; operators have no reason to.
+     *
+     * @param storePoll       how often an idle outbox looks for events replayed by the CLI
+     * @param perOrganization deliveries of one organization held in memory at most
+     */
+    public record Tuning(Duration storePoll, int perOrganization) {
+        public static final Tuning DEFAULT = new Tuning(Duration.ofSeconds(1), Dispatcher.DEFAULT_PER_ORGANIZATION);
+    }
+
+    private final GroupCommitWriter writer;
     private final Transport transport;
     private final Dispatcher dispatcher;
     private final CallTracker tracker;
     private final SipServer sip;
     private final ScheduledExecutorService housekeeping;
 
-    private Callhook(Transport transport, Dispatcher dispatcher, CallTracker tracker, SipServer sip,
-                     ScheduledExecutorService housekeeping) {
+    private Callhook(GroupCommitWriter writer, Transport transport, Dispatcher dispatcher, CallTracker tracker,
+                     SipServer sip, ScheduledExecutorService housekeeping) {
+        this.writer = writer;
         this.transport = transport;
         this.dispatcher = dispatcher;
         this.tracker = tracker;
@@ -51,23 +75,41 @@ public final class Callhook implements AutoCloseable {
     }
 
     public static Callhook start(CallhookConfig config, ReloadableDirectory directory, Clock clock) throws Exception {
-        return start(config, directory, clock, DeliveryListener.NONE);
+        return start(config, directory, clock, DeliveryListener.NONE, Tuning.DEFAULT);
     }
 
     /** @param listener hears every delivery attempt (metrics, tests) */
     public static Callhook start(CallhookConfig config, ReloadableDirectory directory, Clock clock,
-                                 DeliveryListener listener) throws Exception {
+                                 DeliveryListener listener, Tuning tuning) throws Exception {
+        Connection connection = SqliteFile.open(config.outbox().path());
+        TrackerSnapshot snapshot;
+        try {
+            Outbox.createSchema(connection);
+            LegJournal.createSchema(connection);
+            snapshot = LegJournal.load(connection);
+        } catch (SQLException | RuntimeException e) {
+            connection.close();
+            throw new SQLException("cannot open the outbox " + config.outbox().path() + ": " + e.getMessage(), e);
+        }
+        GroupCommitWriter writer = new GroupCommitWriter(connection, tuning.storePoll());
+        Outbox outbox = new Outbox(writer, connection, clock, new WebhookRoutes(directory));
         Transport transport = new NettyTransport();
-        Dispatcher dispatcher = new Dispatcher(transport, clock, listener);
+        Dispatcher dispatcher = new Dispatcher(transport, clock, outbox, DeliveryListener.all(outbox, listener),
+                tuning.perOrganization(), () -> java.util.concurrent.ThreadLocalRandom.current().nextDouble());
+        outbox.start(dispatcher);
         CallTracker tracker = new CallTracker(clock,
                 org -> directory.organization(org).map(Organization::webhook).map(Webhook::states)
                         .orElse(Set.<LegState>of()),
-                new EventPipeline(directory, dispatcher), config.sip().maxCallDuration(), CALL_LINGER);
+                new EventPipeline(directory, outbox), config.sip().maxCallDuration(), CALL_LINGER,
+                new LegJournal(writer));
+        tracker.restore(snapshot);
+        writer.start();
         SipServer sip;
         try {
             sip = SipServer.start(config.sip(), directory, tracker, clock);
         } catch (Exception | Error e) {
-            dispatcher.close();
+            dispatcher.close(Duration.ZERO);
+            writer.close(FLUSH_GRACE);
             transport.close();
             throw e;
         }
@@ -78,7 +120,9 @@ public final class Callhook implements AutoCloseable {
         });
         housekeeping.scheduleWithFixedDelay(guard("leg sweep", tracker::sweep), 1, 1, TimeUnit.SECONDS);
         housekeeping.scheduleWithFixedDelay(guard("directory reload", () -> reload(directory)), 2, 2, TimeUnit.SECONDS);
-        return new Callhook(transport, dispatcher, tracker, sip, housekeeping);
+        LOG.info("callhook started: sip={} outbox={} restored_live_legs={} restored_calls={}", sip.listening(),
+                config.outbox().path(), snapshot.liveLegs().size(), tracker.trackedCalls());
+        return new Callhook(writer, transport, dispatcher, tracker, sip, housekeeping);
     }
 
     private static void reload(ReloadableDirectory directory) {
@@ -110,14 +154,21 @@ public final class Callhook implements AutoCloseable {
         return sip.listening();
     }
 
+    /**
+     * Stops SIP, commits every accepted event, waits up to 5 s for attempts in flight, commits their
+     * outcomes and closes the outbox. Unsettled events are sent again at the next start.
+     */
     @Override
     public void close() {
         sip.close();
         housekeeping.shutdownNow();
-        if (!dispatcher.close(DRAIN_GRACE)) {
-            LOG.warn("stopped with {} event(s) undelivered after {} s", dispatcher.pendingEvents(),
-                    DRAIN_GRACE.toSeconds());
+        if (!writer.flush(FLUSH_GRACE)) {
+            LOG.warn("outbox flush took longer than {} s; {} writes still queued", FLUSH_GRACE.toSeconds(),
+                    writer.queued());
         }
+        dispatcher.close(DRAIN_GRACE);
+        writer.close(FLUSH_GRACE);
         transport.close();
+        LOG.info("callhook stopped");
     }
 }

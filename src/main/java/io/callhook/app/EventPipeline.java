@@ -3,13 +3,11 @@ package io.callhook.app;
 import io.callhook.call.Leg;
 import io.callhook.call.LegInfo;
 import io.callhook.call.Transition;
-import io.callhook.delivery.Dispatcher;
-import io.callhook.delivery.Endpoint;
+import io.callhook.delivery.Outbox;
 import io.callhook.delivery.PendingEvent;
-import io.callhook.delivery.RetryPolicy;
+import io.callhook.delivery.Route;
 import io.callhook.directory.Directory;
 import io.callhook.directory.Organization;
-import io.callhook.directory.Webhook;
 import io.callhook.event.CallEvent;
 import io.callhook.event.EventEncoder;
 import io.callhook.event.Privacy;
@@ -22,20 +20,18 @@ import java.util.Optional;
 
 /**
  * Turns a published leg transition into the organization's event — privacy applied, encoded once —
- * and hands it to delivery. Runs on the SIP thread inside the call's lane: memory only, no I/O.
+ * and appends it to the outbox. Runs on the SIP thread inside the call's lane: memory only, no I/O
+ * (the outbox queues the write for its writer thread).
  */
 final class EventPipeline implements LegEventSink {
 
     private static final Logger LOG = LoggerFactory.getLogger(EventPipeline.class);
-    /** ±20 % around each retry delay, so a recovering endpoint is not hit by every lane at once. */
-    static final double RETRY_JITTER = 0.2;
-
     private final Directory directory;
-    private final Dispatcher dispatcher;
+    private final Outbox outbox;
 
-    EventPipeline(Directory directory, Dispatcher dispatcher) {
+    EventPipeline(Directory directory, Outbox outbox) {
         this.directory = directory;
-        this.dispatcher = dispatcher;
+        this.outbox = outbox;
     }
 
     @Override
@@ -49,11 +45,9 @@ final class EventPipeline implements LegEventSink {
             return;
         }
         CallEvent event = Privacy.apply(toCallEvent(e), org.get().privacy());
-        Webhook webhook = org.get().webhook();
-        dispatcher.submit(PendingEvent.of(info.organizationId(), leg.key().callId(), e.seqNum(),
-                event.state().name(), EventEncoder.encode(event),
-                new Endpoint(webhook.url(), webhook.caFile(), webhook.timeout()),
-                new RetryPolicy(webhook.retrySchedule(), webhook.maxAge(), RETRY_JITTER)));
+        Route route = WebhookRoutes.of(org.get().webhook());
+        outbox.append(PendingEvent.of(info.organizationId(), leg.key().callId(), e.seqNum(),
+                event.state().name(), EventEncoder.encode(event), route.endpoint(), route.retry()));
     }
 
     static CallEvent toCallEvent(LegEvent e) {

@@ -1,26 +1,45 @@
 package io.callhook.delivery;
 
 import java.time.Instant;
+import java.util.concurrent.ScheduledFuture;
 
 /**
- * One event on its way to its endpoint: the event, when it was accepted (its age is measured from
- * there), and how many attempts were made.
+ * One pending delivery in memory (the second of svix's nouns): the stored row it came from, how
+ * many attempts were made since it was enqueued, when the next one may start, and its retry timer.
  *
  * <p>Threading: mutable, confined to the dispatcher thread.
  */
 final class Delivery {
 
-    final PendingEvent event;
-    final Instant acceptedAt;
+    final StoredDelivery row;
     private int attempts;
+    /** Not before this; null for now. */
+    Instant notBefore;
+    ScheduledFuture<?> timer;
 
-    Delivery(PendingEvent event, Instant acceptedAt) {
-        this.event = event;
-        this.acceptedAt = acceptedAt;
+    Delivery(StoredDelivery row) {
+        this.row = row;
+        this.attempts = row.attempts();
+        this.notBefore = row.nextAttemptAt();
+    }
+
+    PendingEvent event() {
+        return row.event();
     }
 
     /** Counts a new attempt and returns its 1-based number. */
     int nextAttempt() {
         return ++attempts;
+    }
+
+    int attempts() {
+        return attempts;
+    }
+
+    void cancelTimer() {
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
     }
 }

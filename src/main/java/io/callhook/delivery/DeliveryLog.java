@@ -13,8 +13,8 @@ import java.util.concurrent.ExecutionException;
  *
  * <pre>
  * INFO  delivery call_id=&lt;id&gt; seq=&lt;n&gt; org=&lt;org&gt; attempt=&lt;k&gt; status=&lt;code|error&gt; ms=&lt;duration&gt;[ error="&lt;short message&gt;"]
- * WARN  delivery dead call_id=&lt;id&gt; seq=&lt;n&gt; org=&lt;org&gt; attempts=&lt;k&gt; age_ms=&lt;ms&gt; last_status=&lt;code|error&gt;
- * WARN  delivery refused call_id=&lt;id&gt; seq=&lt;n&gt; org=&lt;org&gt; reason="dispatcher closed"
+ * WARN  delivery dead call_id=&lt;id&gt; seq=&lt;n&gt; org=&lt;org&gt; attempts=&lt;k&gt; age_ms=&lt;ms&gt; last_status=&lt;code|error|-&gt; reason="&lt;why&gt;"
+ * ERROR delivery endpoint disabled org=&lt;org&gt; url=&lt;url&gt; reason="410 Gone" …
  * </pre>
  *
  * Stateless and thread-safe.
@@ -38,14 +38,15 @@ final class DeliveryLog {
         LOG.info(line);
     }
 
-    static void dead(PendingEvent e, Attempt last, Duration age) {
-        LOG.warn("delivery dead call_id={} seq={} org={} attempts={} age_ms={} last_status={}",
-                e.callId(), e.seqNum(), e.organizationId(), last.number(), age.toMillis(), last.status());
+    static void dead(PendingEvent e, int attempts, Duration age, String lastStatus, String reason) {
+        LOG.warn("delivery dead call_id={} seq={} org={} attempts={} age_ms={} last_status={} reason=\"{}\"",
+                e.callId(), e.seqNum(), e.organizationId(), attempts, age.toMillis(), lastStatus, reason);
     }
 
-    static void refused(PendingEvent e) {
-        LOG.warn("delivery refused call_id={} seq={} org={} reason=\"dispatcher closed\"",
-                e.callId(), e.seqNum(), e.organizationId());
+    static void disabled(String org, Object url) {
+        LOG.error("delivery endpoint disabled org={} url={} reason=\"410 Gone\": the receiver says this webhook "
+                + "is gone for good; this organization's events are kept as dead, not sent, until its webhook url "
+                + "changes, callhook restarts, or `callhook outbox replay --org {} --since …` replays them", org, url, org);
     }
 
     /** {@code SimpleName: message}, one line, at most 200 characters, no double quotes. */

@@ -4,7 +4,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -20,72 +22,94 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.DoubleSupplier;
 
 /**
- * Delivers events in order per call, retrying each until it is settled (SPEC §6).
+ * Delivers the outbox's pending deliveries in order per call, retrying each until it is settled
+ * (SPEC §6).
  *
  * <h2>Ordering</h2>
- * Every (organization, Call-ID) pair has a FIFO lane. Only the head of a lane is in flight: event
- * n+1 is sent only after event n is settled, by a 2xx answer or by being declared dead. Lanes do
- * not wait for each other, so one failing call (or one failing organization) holds up nobody
- * else. A lane exists only while it holds events; it is removed when it empties, so finished calls
- * cost nothing.
+ * Every (organization, Call-ID) pair has a FIFO lane, filled in outbox queue order. Only the head of
+ * a lane is in flight: event n+1 is sent only after event n is settled, by a 2xx answer or by being
+ * declared dead. Lanes do not wait for each other, so one failing call (or one failing
+ * organization) holds up nobody else. A lane exists only while it holds events.
+ *
+ * <h2>Memory</h2>
+ * At most {@code perOrganization} deliveries of one organization are in memory. Past that, its
+ * deliveries stay on disk and are read back through the {@link Backlog}, in queue order, when half
+ * of that room is free again; until then its newly committed deliveries stay on disk too, so none
+ * overtakes an older one of the same call. A receiver that is down therefore costs a bounded amount
+ * of heap however long it stays down, and takes no room from other organizations.
  *
  * <h2>Retries</h2>
  * Anything but a 2xx (3xx included: redirects are not followed), a timeout, a connection or TLS
- * error is retried after the event's {@link RetryPolicy} delay; when the next attempt would be
- * past the policy's max age (measured with the injected {@link Clock} from when the event was
- * accepted here) the event is dead: logged at WARN, reported to the {@link DeliveryListener}, and
- * the lane moves on.
+ * error is retried after the event's {@link RetryPolicy} delay (a longer {@code Retry-After} wins);
+ * when the next attempt would be past the policy's max age, measured with the injected
+ * {@link Clock} from when the delivery was stored (or replayed), the event is dead: logged at WARN,
+ * reported to the {@link DeliveryListener}, and the lane moves on. A 410 Gone disables the endpoint:
+ * logged at ERROR, that event and every later one for the same URL are dead without an attempt,
+ * until the URL changes, an event is replayed, or callhook restarts.
+ *
+ * <h2>Headers</h2>
+ * {@code Content-Type: application/json}, {@code User-Agent: callhook/<version>}, {@code webhook-id}
+ * (the same on every retry and after restarts), {@code webhook-timestamp} (seconds, per attempt) and,
+ * when the endpoint has a secret, {@code webhook-signature} ({@link Signer}).
  *
  * <h2>Threading</h2>
  * <ul>
- *   <li>{@link #submit} is called from SIP / tracker threads and never blocks: it reads the clock
- *       and enqueues a task; no I/O, no waiting.</li>
- *   <li>All lane state is confined to one daemon thread, {@code callhook-delivery}, so it needs no
- *       locks. That thread starts attempts ({@link Transport#post} does not block), handles their
- *       outcomes (the transport's callbacks are hopped back onto it), runs the retry timers and
- *       calls the listener. It does no I/O of its own apart from logging.</li>
+ *   <li>{@link #offer} and {@link #backlogLoaded} are called on the store's writer thread and only
+ *       enqueue a task.</li>
+ *   <li>All lane state is confined to one daemon thread, {@code callhook-delivery}: it starts
+ *       attempts ({@link Transport#post} does not block), handles their outcomes (hopped back onto
+ *       it), runs the retry timers and calls the listener. It does no I/O of its own apart from
+ *       logging.</li>
  *   <li>{@link #inFlightCalls()} and {@link #pendingEvents()} may be read from any thread.</li>
  * </ul>
  *
- * <h2>Headers</h2>
- * {@code Content-Type: application/json}, {@code User-Agent: callhook/<version>} and
- * {@code webhook-id} (the same on every retry). Signing ({@code webhook-timestamp},
- * {@code webhook-signature}) belongs to a signer that will add its headers per attempt.
- *
- * <h2>Where the outbox goes</h2>
- * This dispatcher keeps events in memory only. A durable outbox sits in front of it: append the
- * event, then {@link #submit} it; mark it delivered or dead from the {@link DeliveryListener};
- * after a restart, submit the unsettled rows again in seq order (same {@code webhook-id}).
- *
- * <p>The dispatcher does not own the transport: whoever built it closes it, after this.
+ * <p>The dispatcher does not own the transport or the outbox: whoever built them closes them, after this.
  */
-public final class Dispatcher implements AutoCloseable {
+public final class Dispatcher implements DeliveryFeed, AutoCloseable {
 
+    /** Deliveries of one organization held in memory at most; the rest wait on disk. */
+    public static final int DEFAULT_PER_ORGANIZATION = 5_000;
     private static final Duration DEFAULT_GRACE = Duration.ofSeconds(5);
 
     private final Transport transport;
     private final Clock clock;
+    private final Backlog backlog;
     private final DeliveryListener listener;
+    private final int perOrganization;
     private final DoubleSupplier random;
     private final ScheduledThreadPoolExecutor thread;
 
     /** Written only on the dispatcher thread; concurrent so that other threads may read its size. */
     private final Map<LaneKey, ArrayDeque<Delivery>> lanes = new ConcurrentHashMap<>();
-    /** Events submitted and not yet settled, including those still queued for the thread. */
-    private final AtomicInteger pending = new AtomicInteger();
+    private final Map<String, OrgQueue> organizations = new HashMap<>();
+    private final Map<String, DisabledEndpoint> disabled = new HashMap<>();
+    private final AtomicInteger inMemory = new AtomicInteger();
+    private int inFlight;
     private final CompletableFuture<Void> drained = new CompletableFuture<>();
-    private volatile boolean closing;
+    /** Set on the dispatcher thread by {@link #close}: tasks queued before it still run normally. */
+    private boolean closing;
 
-    public Dispatcher(Transport transport, Clock clock, DeliveryListener listener) {
-        this(transport, clock, listener, () -> ThreadLocalRandom.current().nextDouble());
+    public Dispatcher(Transport transport, Clock clock, Backlog backlog, DeliveryListener listener) {
+        this(transport, clock, backlog, listener, DEFAULT_PER_ORGANIZATION,
+                () -> ThreadLocalRandom.current().nextDouble());
     }
 
-    /** @param random uniform in [0, 1), for retry jitter; pinned by tests */
-    Dispatcher(Transport transport, Clock clock, DeliveryListener listener, DoubleSupplier random) {
+    /**
+     * @param perOrganization deliveries of one organization held in memory at most
+     * @param random          uniform in [0, 1), for retry jitter; pinned by tests
+     */
+    public Dispatcher(Transport transport, Clock clock, Backlog backlog, DeliveryListener listener,
+                      int perOrganization, DoubleSupplier random) {
         this.transport = Objects.requireNonNull(transport, "transport");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.backlog = Objects.requireNonNull(backlog, "backlog");
         this.listener = Objects.requireNonNull(listener, "listener");
         this.random = Objects.requireNonNull(random, "random");
+        if (perOrganization < 2) {
+            throw new IllegalArgumentException("deliveries in memory per organization must be at least 2: "
+                    + perOrganization);
+        }
+        this.perOrganization = perOrganization;
         this.thread = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "callhook-delivery");
             t.setDaemon(true);
@@ -94,49 +118,51 @@ public final class Dispatcher implements AutoCloseable {
         this.thread.setRemoveOnCancelPolicy(true);
     }
 
-    /**
-     * Queues an event behind the earlier events of its call. Never blocks. After {@link #close}
-     * has begun, the event is refused (logged at WARN) instead.
-     */
-    public void submit(PendingEvent event) {
-        Objects.requireNonNull(event, "event");
-        // Count first, then check: close() sets the flag before it looks at the count, so an event
-        // is either counted (and waited for) or refused, never silently lost in between.
-        pending.incrementAndGet();
-        if (closing) {
-            refuse(event);
-            return;
+    @Override
+    public CompletableFuture<Void> offer(List<StoredDelivery> rows) {
+        CompletableFuture<Void> looked = new CompletableFuture<>();
+        run(() -> {
+            try {
+                rows.forEach(this::offerOne);
+            } finally {
+                looked.complete(null);
+            }
+        });
+        if (thread.isShutdown()) {
+            looked.complete(null);
         }
-        Instant acceptedAt = clock.instant();
-        try {
-            thread.execute(() -> accept(new Delivery(event, acceptedAt)));
-        } catch (RejectedExecutionException e) {
-            refuse(event);
-        }
+        return looked;
     }
 
-    /** Calls that have at least one event queued or in flight. */
+    @Override
+    public void backlogLoaded(String organizationId, List<StoredDelivery> rows, long nextFrom, boolean exhausted) {
+        run(() -> loaded(organizationId, rows, nextFrom, exhausted));
+    }
+
+    /** Calls that have at least one event in memory, queued or in flight. */
     public int inFlightCalls() {
         return lanes.size();
     }
 
-    /** Events submitted and not yet settled (delivered or dead). */
+    /** Deliveries held in memory (queued, waiting for a retry, or in flight); the outbox may hold more. */
     public int pendingEvents() {
-        return pending.get();
+        return inMemory.get();
     }
 
     /**
-     * Stops accepting events, waits up to {@code grace} for every accepted event to be settled,
-     * then stops the dispatcher thread; events still unsettled are dropped with a WARN (a durable
-     * outbox resends them on the next start). Must not be called from a listener.
+     * Stops taking deliveries and retry timers, waits up to {@code grace} for the attempts in flight
+     * (and for deliveries queued behind them in their lanes, which start at once), then stops the
+     * dispatcher thread. Whatever is unsettled stays pending in the outbox and is sent again at the
+     * next start. Must not be called from a listener.
      *
-     * @return true when everything was settled within the grace period
+     * @return true when nothing was in flight any more within the grace period
      */
     public boolean close(Duration grace) {
-        closing = true;
-        if (pending.get() == 0) {
-            drained.complete(null);
-        }
+        run(() -> {
+            closing = true;
+            lanes.values().forEach(lane -> lane.forEach(Delivery::cancelTimer));
+            checkDrained();
+        });
         boolean settled = awaitDrained(grace);
         thread.shutdownNow();
         try {
@@ -145,7 +171,8 @@ public final class Dispatcher implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         if (!settled) {
-            DeliveryLog.LOG.warn("delivery stopped with {} unsettled events in {} calls", pending.get(), lanes.size());
+            DeliveryLog.LOG.warn("delivery stopped with attempts in flight; {} deliveries in {} calls stay pending "
+                    + "in the outbox and are sent again at the next start", inMemory.get(), lanes.size());
         }
         return settled;
     }
@@ -158,21 +185,88 @@ public final class Dispatcher implements AutoCloseable {
 
     // ---- everything below runs on the dispatcher thread ----
 
-    private void accept(Delivery delivery) {
-        ArrayDeque<Delivery> lane = lanes.computeIfAbsent(LaneKey.of(delivery.event), k -> new ArrayDeque<>());
+    private void offerOne(StoredDelivery row) {
+        if (closing) {
+            return; // stays pending on disk
+        }
+        OrgQueue queue = organization(row.event().organizationId());
+        if (queue.backlog || row.position() < queue.resumeFrom) {
+            return; // read back in order by the organization's backlog (or already read by it)
+        }
+        if (queue.inMemory >= perOrganization) {
+            queue.backlog = true;
+            queue.resumeFrom = row.position();
+            DeliveryLog.LOG.info("delivery backlog org={} in_memory={}: further deliveries wait on disk",
+                    queue.organizationId, queue.inMemory);
+            return;
+        }
+        enqueue(queue, row);
+    }
+
+    private void loaded(String organizationId, List<StoredDelivery> rows, long nextFrom, boolean exhausted) {
+        OrgQueue queue = organization(organizationId);
+        queue.loading = false;
+        if (closing) {
+            return;
+        }
+        for (StoredDelivery row : rows) {
+            if (row.position() >= queue.resumeFrom) {
+                enqueue(queue, row);
+            }
+        }
+        queue.resumeFrom = Math.max(queue.resumeFrom, nextFrom);
+        if (exhausted) {
+            queue.backlog = false;
+            DeliveryLog.LOG.info("delivery backlog org={} read back: in_memory={}", organizationId, queue.inMemory);
+        } else {
+            maybeLoad(queue);
+        }
+    }
+
+    private OrgQueue organization(String organizationId) {
+        return organizations.computeIfAbsent(organizationId, OrgQueue::new);
+    }
+
+    private void enqueue(OrgQueue queue, StoredDelivery row) {
+        queue.inMemory++;
+        inMemory.incrementAndGet();
+        Delivery delivery = new Delivery(row);
+        ArrayDeque<Delivery> lane = lanes.computeIfAbsent(LaneKey.of(row.event()), k -> new ArrayDeque<>());
         lane.addLast(delivery);
         if (lane.size() == 1) {
+            startHead(delivery);
+        }
+    }
+
+    /** The head of a lane: attempt it now, or when its retry is due. */
+    private void startHead(Delivery delivery) {
+        Instant now = clock.instant();
+        if (delivery.notBefore == null || !delivery.notBefore.isAfter(now)) {
             attempt(delivery);
+        } else if (!closing) {
+            long delay = Duration.between(now, delivery.notBefore).toNanos();
+            delivery.timer = thread.schedule(() -> {
+                delivery.timer = null;
+                if (!closing) {
+                    attempt(delivery);
+                }
+            }, delay, TimeUnit.NANOSECONDS);
         }
     }
 
     private void attempt(Delivery delivery) {
+        PendingEvent event = delivery.event();
+        Optional<String> refused = refusedByDisabledEndpoint(delivery);
+        if (refused.isPresent()) {
+            die(delivery, refused.get(), "410");
+            return;
+        }
         int number = delivery.nextAttempt();
         Instant startedAt = clock.instant();
-        PendingEvent event = delivery.event;
+        inFlight++;
         CompletableFuture<HttpResult> answer;
         try {
-            answer = transport.post(event.endpoint(), headers(event), event.body());
+            answer = transport.post(event.endpoint(), headers(event, startedAt), event.body());
         } catch (RuntimeException e) {
             answer = CompletableFuture.failedFuture(e);
         }
@@ -180,53 +274,112 @@ public final class Dispatcher implements AutoCloseable {
     }
 
     private void finished(Delivery delivery, int number, Instant startedAt, HttpResult result, Throwable error) {
+        inFlight--;
+        try {
+            handle(delivery, number, startedAt, result, error);
+        } finally {
+            checkDrained();
+        }
+    }
+
+    private void handle(Delivery delivery, int number, Instant startedAt, HttpResult result, Throwable error) {
         Instant now = clock.instant();
         Attempt.Outcome outcome = error == null
                 ? new Attempt.Answered(result)
                 : new Attempt.Failed(DeliveryLog.shortMessage(error));
         Attempt attempt = new Attempt(number, startedAt, Duration.between(startedAt, now), outcome);
-        PendingEvent event = delivery.event;
+        PendingEvent event = delivery.event();
         DeliveryLog.attempt(event, attempt);
         tell(() -> listener.attempted(event, attempt));
 
         if (attempt.isSuccess()) {
-            settle(delivery);
             tell(() -> listener.delivered(event, attempt));
+            settle(delivery);
             return;
         }
-        Duration age = Duration.between(delivery.acceptedAt, now);
+        if (result != null && result.status() == 410) {
+            disabled.put(event.organizationId(), new DisabledEndpoint(event.endpoint().url(), now));
+            DeliveryLog.disabled(event.organizationId(), event.endpoint().url());
+            die(delivery, "410 Gone: the endpoint is disabled", attempt.status());
+            return;
+        }
+        Duration age = Duration.between(delivery.row.enqueuedAt(), now);
         Optional<Duration> delay = event.retry().delayBeforeAttempt(number + 1, age, attempt.retryAfter(), random);
         if (delay.isEmpty()) {
-            DeliveryLog.dead(event, attempt, age);
-            settle(delivery);
-            tell(() -> listener.dead(event, attempt));
+            die(delivery, "max_age " + event.retry().maxAge() + " reached after " + number + " attempts, last status "
+                    + attempt.status(), attempt.status());
             return;
         }
-        try {
-            thread.schedule(() -> attempt(delivery), delay.get().toNanos(), TimeUnit.NANOSECONDS);
-        } catch (RejectedExecutionException e) {
-            // shutting down: the event stays unsettled, close() reports it
-        }
+        Instant next = now.plus(delay.get());
+        delivery.notBefore = next;
+        tell(() -> listener.retrying(event, next));
+        startHead(delivery);
     }
 
-    /** Takes the settled head off its lane and starts the next event, or drops the empty lane. */
+    private Optional<String> refusedByDisabledEndpoint(Delivery delivery) {
+        PendingEvent event = delivery.event();
+        DisabledEndpoint off = disabled.get(event.organizationId());
+        if (off == null) {
+            return Optional.empty();
+        }
+        if (!off.url().equals(event.endpoint().url())) {
+            disabled.remove(event.organizationId());
+            DeliveryLog.LOG.warn("delivery endpoint enabled again org={} url={}: the webhook url changed",
+                    event.organizationId(), event.endpoint().url());
+            return Optional.empty();
+        }
+        Instant replayed = delivery.row.replayedAt();
+        if (replayed != null && replayed.isAfter(off.since())) {
+            disabled.remove(event.organizationId());
+            DeliveryLog.LOG.warn("delivery endpoint enabled again org={} url={}: events were replayed",
+                    event.organizationId(), event.endpoint().url());
+            return Optional.empty();
+        }
+        return Optional.of("endpoint disabled since " + off.since() + " (410 Gone)");
+    }
+
+    private void die(Delivery delivery, String reason, String lastStatus) {
+        PendingEvent event = delivery.event();
+        DeliveryLog.dead(event, delivery.attempts(), Duration.between(delivery.row.enqueuedAt(), clock.instant()),
+                lastStatus, reason);
+        tell(() -> listener.dead(event, reason));
+        settle(delivery);
+    }
+
+    /** Takes the settled head off its lane and starts the next one, or drops the empty lane. */
     private void settle(Delivery delivery) {
-        LaneKey key = LaneKey.of(delivery.event);
+        LaneKey key = LaneKey.of(delivery.event());
         ArrayDeque<Delivery> lane = lanes.get(key);
         lane.removeFirst();
         if (lane.isEmpty()) {
             lanes.remove(key);
         } else {
-            attempt(lane.peekFirst());
+            startHead(lane.peekFirst());
         }
-        release();
+        OrgQueue queue = organization(delivery.event().organizationId());
+        queue.inMemory--;
+        inMemory.decrementAndGet();
+        maybeLoad(queue);
     }
 
-    private static Map<String, String> headers(PendingEvent event) {
+    private void maybeLoad(OrgQueue queue) {
+        if (queue.backlog && !queue.loading && !closing && queue.inMemory <= perOrganization / 2) {
+            queue.loading = true;
+            backlog.load(queue.organizationId, queue.resumeFrom, perOrganization - queue.inMemory);
+        }
+    }
+
+    private Map<String, String> headers(PendingEvent event, Instant at) {
+        long timestamp = at.getEpochSecond();
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Content-Type", "application/json");
         headers.put("User-Agent", UserAgent.VALUE);
         headers.put("webhook-id", event.webhookId());
+        headers.put("webhook-timestamp", Long.toString(timestamp));
+        String secret = event.endpoint().secret();
+        if (secret != null) {
+            headers.put("webhook-signature", Signer.of(secret).sign(event.webhookId(), timestamp, event.body()));
+        }
         return headers;
     }
 
@@ -238,16 +391,25 @@ public final class Dispatcher implements AutoCloseable {
         }
     }
 
-    // ---- any thread ----
-
-    private void refuse(PendingEvent event) {
-        DeliveryLog.refused(event);
-        release();
+    private void checkDrained() {
+        if (closing && inFlight == 0) {
+            drained.complete(null);
+        }
     }
 
-    private void release() {
-        if (pending.decrementAndGet() == 0 && closing) {
-            drained.complete(null);
+    // ---- any thread ----
+
+    private void run(Runnable task) {
+        try {
+            thread.execute(() -> {
+                try {
+                    task.run();
+                } catch (RuntimeException e) {
+                    DeliveryLog.LOG.error("delivery task failed: {}", e.toString(), e);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            // stopped: whatever this was stays pending in the outbox
         }
     }
 

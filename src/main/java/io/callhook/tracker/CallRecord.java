@@ -28,6 +28,11 @@ final class CallRecord {
         return seqByOrganization.merge(organizationId, 1L, Long::sum);
     }
 
+    /** At start, from a {@link TrackerSnapshot}: the next seq for the organization is {@code last + 1}. */
+    void restoreSeq(String organizationId, long last) {
+        seqByOrganization.merge(organizationId, last, Math::max);
+    }
+
     boolean hasLiveLegs() {
         for (Leg leg : legsByBranch.values()) {
             if (!leg.isTerminated()) {

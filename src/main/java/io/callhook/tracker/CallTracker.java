@@ -42,6 +42,7 @@ public final class CallTracker {
     private final LegEventSink sink;
     private final Duration maxCallDuration;
     private final Duration linger;
+    private final LegStore store;
 
     /**
      * @param subscribedStates which states an organization wants POSTed (by organization id)
@@ -51,11 +52,47 @@ public final class CallTracker {
      */
     public CallTracker(Clock clock, Function<String, Set<LegState>> subscribedStates, LegEventSink sink,
                        Duration maxCallDuration, Duration linger) {
+        this(clock, subscribedStates, sink, maxCallDuration, linger, LegStore.NONE);
+    }
+
+    /** @param store hears every leg change, seq advance and forgotten call, to survive restarts */
+    public CallTracker(Clock clock, Function<String, Set<LegState>> subscribedStates, LegEventSink sink,
+                       Duration maxCallDuration, Duration linger, LegStore store) {
         this.clock = clock;
         this.subscribedStates = subscribedStates;
         this.sink = sink;
         this.maxCallDuration = maxCallDuration;
         this.linger = linger;
+        this.store = store;
+    }
+
+    /**
+     * Seeds the tracker with what a {@link LegStore} kept before a restart: the live legs carry on
+     * (a BYE finds its confirmed leg), and each call's seq_num continues where it stopped. Call
+     * before the first signal. A call restored without a live leg lingers like any quiet call.
+     */
+    public void restore(TrackerSnapshot snapshot) {
+        Instant now = clock.instant();
+        for (Leg leg : snapshot.liveLegs()) {
+            CallRecord record = calls.computeIfAbsent(leg.key().callId(), CallRecord::new);
+            synchronized (record) {
+                Leg before = record.legsByBranch.put(leg.key().branchId(), leg);
+                if (!leg.isTerminated() && (before == null || before.isTerminated())) {
+                    liveLegs.incrementAndGet();
+                }
+            }
+        }
+        snapshot.seqByCall().forEach((callId, seqs) -> {
+            CallRecord record = calls.computeIfAbsent(callId, CallRecord::new);
+            synchronized (record) {
+                seqs.forEach(record::restoreSeq);
+            }
+        });
+        for (CallRecord record : calls.values()) {
+            synchronized (record) {
+                record.quietSince = record.hasLiveLegs() ? null : now;
+            }
+        }
     }
 
     /** Applies one leg signal. A {@link Signal.Started} opens the call if needed. */
@@ -123,6 +160,7 @@ public final class CallTracker {
                 if (record.quietSince != null && !record.quietSince.plus(linger).isAfter(now)) {
                     record.removed = true;
                     calls.remove(record.callId, record);
+                    store.callForgotten(record.callId);
                 }
             }
         }
@@ -150,6 +188,9 @@ public final class CallTracker {
             return;
         }
         record.legsByBranch.put(key.branchId(), after);
+        if (!after.equals(before)) {
+            store.legChanged(after);
+        }
         boolean wasLive = before != null && !before.isTerminated();
         boolean isLive = !after.isTerminated();
         if (isLive && !wasLive) {
@@ -168,6 +209,9 @@ public final class CallTracker {
         String org = leg.info().organizationId();
         boolean subscribed = subscribedStates.apply(org).contains(t.state());
         long seq = subscribed ? record.nextSeq(org) : 0;
+        if (subscribed) {
+            store.seqAdvanced(record.callId, org, seq);
+        }
         if (STATE_LOG.isInfoEnabled()) {
             STATE_LOG.info("state call_id={} branch_id={} org={} direction={} user={} state={}{} seq={}",
                     record.callId, leg.key().branchId(), org, leg.info().direction(), leg.info().local().userId(),

@@ -3,9 +3,9 @@ package io.callhook.delivery;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import io.callhook.delivery.netty.NettyTransport;
 import io.callhook.demo.HttpsSink;
 import io.callhook.demo.LocalCertificates;
+import io.callhook.testing.StandardWebhooksVerifier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -22,28 +22,28 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+/** The dispatcher over a real outbox file and real HTTPS: ordering, retries, headers, dead letters. */
 @Timeout(60)
 class DispatcherTest {
 
-    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final Duration WAIT = Recorder.WAIT;
     private static final RetryPolicy FAST_RETRY = new RetryPolicy(List.of(Duration.ofMillis(50)), Duration.ofHours(1), 0);
 
     @TempDir
     static Path dir;
+    @TempDir
+    Path work;
     private static LocalCertificates certificates;
     private static Path caFile;
 
     private final MutableClock clock = new MutableClock(Instant.parse("2025-01-01T12:00:00Z"));
     private final Recorder recorder = new Recorder();
     private HttpsSink sink;
-    private NettyTransport transport;
-    private Dispatcher dispatcher;
+    private OutboxRig rig;
 
     @BeforeAll
     static void makeCertificates() {
@@ -53,16 +53,14 @@ class DispatcherTest {
     }
 
     @BeforeEach
-    void start() {
+    void start() throws Exception {
         sink = HttpsSink.start(certificates);
-        transport = new NettyTransport(1, 8, clock);
-        dispatcher = new Dispatcher(transport, clock, recorder, () -> 0.5);
+        rig = OutboxRig.open(work.resolve("outbox.db"), clock, recorder, 1_000, OutboxRig.routes());
     }
 
     @AfterEach
     void stop() {
-        dispatcher.close(Duration.ZERO);
-        transport.close();
+        rig.close();
         sink.close();
     }
 
@@ -70,9 +68,9 @@ class DispatcherTest {
     void eventsOfOneCallArriveInSeqOrderWhileTheFirstIsRetried() throws Exception {
         sink.answerInOrder(503);
 
-        dispatcher.submit(event("org-1", "call-a", 1, FAST_RETRY));
-        dispatcher.submit(event("org-1", "call-a", 2, FAST_RETRY));
-        dispatcher.submit(event("org-1", "call-a", 3, FAST_RETRY));
+        rig.append(event("org-1", "call-a", 1, FAST_RETRY));
+        rig.append(event("org-1", "call-a", 2, FAST_RETRY));
+        rig.append(event("org-1", "call-a", 3, FAST_RETRY));
 
         assertThat(recorder.nextMatching("delivered")).isEqualTo("delivered org-1/call-a/1 attempt=2");
         assertThat(recorder.nextMatching("delivered")).isEqualTo("delivered org-1/call-a/2 attempt=1");
@@ -83,35 +81,59 @@ class DispatcherTest {
         assertThat(posts.get(0).header("webhook-id")).isEqualTo(posts.get(1).header("webhook-id"))
                 .isEqualTo(WebhookIds.of("org-1", "call-a", 1));
         assertThat(posts.get(2).header("webhook-id")).isEqualTo(WebhookIds.of("org-1", "call-a", 2));
-        assertThat(dispatcher.inFlightCalls()).isZero();
-        assertThat(dispatcher.pendingEvents()).isZero();
+        assertThat(rig.dispatcher.inFlightCalls()).isZero();
+        assertThat(rig.dispatcher.pendingEvents()).isZero();
     }
 
     @Test
     void everyPostCarriesTheDeliveryHeaders() {
-        dispatcher.submit(event("org-1", "call-h", 1, FAST_RETRY));
+        rig.append(event("org-1", "call-h", 1, FAST_RETRY));
 
         HttpsSink.Received post = sink.awaitPosts(1, WAIT).get(0);
         assertThat(post.header("content-type")).isEqualTo("application/json");
         assertThat(post.header("user-agent")).isEqualTo("callhook/dev");
         assertThat(post.header("webhook-id")).isEqualTo(WebhookIds.of("org-1", "call-h", 1));
+        assertThat(post.header("webhook-timestamp")).isEqualTo(Long.toString(clock.instant().getEpochSecond()));
+        assertThat(post.header("webhook-signature")).as("no secret, no signature").isNull();
+    }
+
+    @Test
+    void withASecretEveryAttemptIsSignedAndAnIndependentVerifierAcceptsIt() throws Exception {
+        String secret = "whsec_ZGVtby1zZWNyZXQtY2hhbmdlLW1l";
+        sink.answerInOrder(500);
+        Endpoint signed = new Endpoint(sink.url(), caFile, Duration.ofSeconds(10), secret);
+        rig.append(PendingEvent.of("org-1", "call-s", 1, "EARLY", body("call-s", 1).getBytes(StandardCharsets.UTF_8),
+                signed, FAST_RETRY));
+        recorder.nextMatching("attempted");
+        clock.advance(Duration.ofSeconds(7));
+
+        recorder.nextMatching("delivered");
+        List<HttpsSink.Received> posts = sink.awaitPosts(2, WAIT);
+        StandardWebhooksVerifier verifier = new StandardWebhooksVerifier(secret);
+        for (HttpsSink.Received post : posts) {
+            assertThat(verifier.verify(post.header("webhook-id"), post.header("webhook-timestamp"),
+                    post.header("webhook-signature"), post.body().getBytes(StandardCharsets.UTF_8),
+                    clock.instant().getEpochSecond())).as("signature of %s", post.header("webhook-timestamp")).isTrue();
+        }
+        assertThat(posts.get(1).header("webhook-timestamp")).as("fresh per attempt")
+                .isNotEqualTo(posts.get(0).header("webhook-timestamp"));
+        assertThat(posts.get(1).header("webhook-id")).isEqualTo(posts.get(0).header("webhook-id"));
     }
 
     @Test
     void aFailingCallDoesNotHoldUpAnotherCall() throws Exception {
         sink.answer(r -> HttpsSink.Reply.status(r.body().contains("call-a") ? 503 : 200));
 
-        dispatcher.submit(event("org-1", "call-a", 1, FAST_RETRY));
-        dispatcher.submit(event("org-1", "call-b", 1, FAST_RETRY));
-        dispatcher.submit(event("org-1", "call-b", 2, FAST_RETRY));
+        rig.append(event("org-1", "call-a", 1, FAST_RETRY));
+        rig.append(event("org-1", "call-b", 1, FAST_RETRY));
+        rig.append(event("org-1", "call-b", 2, FAST_RETRY));
 
         assertThat(recorder.nextMatching("delivered")).isEqualTo("delivered org-1/call-b/1 attempt=1");
         assertThat(recorder.nextMatching("delivered")).isEqualTo("delivered org-1/call-b/2 attempt=1");
-        assertThat(dispatcher.inFlightCalls()).isEqualTo(1);
+        assertThat(rig.dispatcher.inFlightCalls()).isEqualTo(1);
 
         sink.answer(r -> HttpsSink.Reply.status(200));
         assertThat(recorder.nextMatching("delivered")).startsWith("delivered org-1/call-a/1 attempt=");
-        assertThat(dispatcher.inFlightCalls()).isZero();
     }
 
     @Test
@@ -119,7 +141,7 @@ class DispatcherTest {
         int calls = 40;
         for (int seq = 1; seq <= 3; seq++) {
             for (int c = 0; c < calls; c++) {
-                dispatcher.submit(event("org-1", "call-" + c, seq, FAST_RETRY));
+                rig.append(event("org-1", "call-" + c, seq, FAST_RETRY));
             }
         }
 
@@ -135,18 +157,17 @@ class DispatcherTest {
                     .containsExactly(body(callId, 1), body(callId, 2), body(callId, 3));
         }
         assertThat(sink.connectionsAccepted()).isBetween(1, 8);
-        assertThat(dispatcher.inFlightCalls()).isZero();
     }
 
     @Test
     void theSameCallIdInAnotherOrganizationIsAnotherLane() throws Exception {
         sink.answer(r -> HttpsSink.Reply.status(r.header("webhook-id").equals(WebhookIds.of("org-1", "shared", 1)) ? 500 : 200));
 
-        dispatcher.submit(event("org-1", "shared", 1, FAST_RETRY));
-        dispatcher.submit(event("org-2", "shared", 1, FAST_RETRY));
+        rig.append(event("org-1", "shared", 1, FAST_RETRY));
+        rig.append(event("org-2", "shared", 1, FAST_RETRY));
 
         assertThat(recorder.nextMatching("delivered")).isEqualTo("delivered org-2/shared/1 attempt=1");
-        assertThat(dispatcher.inFlightCalls()).isEqualTo(1);
+        assertThat(rig.dispatcher.inFlightCalls()).isEqualTo(1);
     }
 
     @Test
@@ -154,44 +175,81 @@ class DispatcherTest {
         RetryPolicy policy = new RetryPolicy(List.of(Duration.ofMillis(20)), Duration.ofMinutes(10), 0);
         sink.answer(r -> HttpsSink.Reply.status(r.body().contains("\"seq\":1") ? 503 : 200));
 
-        dispatcher.submit(event("org-1", "call-d", 1, policy));
-        dispatcher.submit(event("org-1", "call-d", 2, policy));
+        rig.append(event("org-1", "call-d", 1, policy));
+        rig.append(event("org-1", "call-d", 2, policy));
         assertThat(recorder.nextMatching("attempted")).isEqualTo("attempted org-1/call-d/1 attempt=1 status=503");
         clock.advance(Duration.ofMinutes(11));
 
-        assertThat(recorder.nextMatching("dead")).startsWith("dead org-1/call-d/1 attempt=");
+        assertThat(recorder.nextMatching("dead")).startsWith("dead org-1/call-d/1 reason=max_age PT10M reached after ");
         assertThat(recorder.nextMatching("delivered")).isEqualTo("delivered org-1/call-d/2 attempt=1");
+        rig.writer.flush(WAIT);
+        assertThat(rig.text("SELECT status || ' ' || dead_reason FROM delivery WHERE event_id = 1"))
+                .startsWith("dead max_age PT10M reached after ");
+        assertThat(rig.text("SELECT status FROM delivery WHERE event_id = 2")).isEqualTo("delivered");
+    }
+
+    @Test
+    void aRedirectIsAFailureNotFollowed() throws Exception {
+        sink.answer(r -> new HttpsSink.Reply(r.header("webhook-id") != null && sink.posts().size() < 1 ? 302 : 200,
+                Map.of("Location", "https://127.0.0.1:1/elsewhere"), ""));
+
+        rig.append(event("org-1", "call-r", 1, FAST_RETRY));
+
+        assertThat(recorder.nextMatching("attempted")).isEqualTo("attempted org-1/call-r/1 attempt=1 status=302");
+        assertThat(recorder.nextMatching("delivered")).isEqualTo("delivered org-1/call-r/1 attempt=2");
+    }
+
+    @Test
+    void aLongerRetryAfterFromTheReceiverWinsOverTheSchedule() throws Exception {
+        sink.answer(r -> sink.posts().isEmpty()
+                ? new HttpsSink.Reply(503, Map.of("Retry-After", "1"), "")
+                : HttpsSink.Reply.status(200));
+
+        rig.append(event("org-1", "call-ra", 1, FAST_RETRY));
+
+        recorder.nextMatching("delivered");
         List<HttpsSink.Received> posts = sink.posts();
-        assertThat(posts.get(posts.size() - 1).body()).isEqualTo(body("call-d", 2));
-        assertThat(posts.subList(0, posts.size() - 1)).extracting(HttpsSink.Received::body)
-                .containsOnly(body("call-d", 1));
-        assertThat(dispatcher.inFlightCalls()).isZero();
+        assertThat(Duration.between(posts.get(0).receivedAt(), posts.get(1).receivedAt()))
+                .as("the schedule says 50 ms, the receiver 1 s").isGreaterThanOrEqualTo(Duration.ofMillis(950));
+    }
+
+    @Test
+    void goneDisablesTheEndpointLoudlyAndItsLaterEventsAreDeadWithoutAnAttempt() throws Exception {
+        ListAppender<ILoggingEvent> lines = capture();
+        try {
+            sink.answer(r -> HttpsSink.Reply.status(410));
+            rig.append(event("org-1", "call-g", 1, FAST_RETRY));
+            assertThat(recorder.nextMatching("dead")).isEqualTo("dead org-1/call-g/1 reason=410 Gone: the endpoint is disabled");
+
+            rig.append(event("org-1", "call-h", 1, FAST_RETRY));
+            assertThat(recorder.nextMatching("dead")).startsWith("dead org-1/call-h/1 reason=endpoint disabled since ");
+            rig.append(event("org-2", "call-i", 1, FAST_RETRY));
+            assertThat(recorder.nextMatching("dead")).startsWith("dead org-2/call-i/1 reason=410 Gone");
+        } finally {
+            detach(lines);
+        }
+        assertThat(sink.posts()).as("nothing sent to a disabled endpoint").hasSize(2);
+        assertThat(messages(lines)).anySatisfy(m -> assertThat(m).startsWith(
+                "delivery endpoint disabled org=org-1 url=" + sink.url() + " reason=\"410 Gone\""));
     }
 
     @Test
     void everyAttemptIsLoggedOnOneLineInTheAgreedShape() throws Exception {
-        ListAppender<ILoggingEvent> lines = new ListAppender<>();
-        Logger logger = (Logger) LoggerFactory.getLogger("io.callhook.delivery");
-        lines.start();
-        logger.addAppender(lines);
+        ListAppender<ILoggingEvent> lines = capture();
         try {
             sink.answerInOrder(500);
-            dispatcher.submit(event("org-1", "call-log", 7, FAST_RETRY));
+            rig.append(event("org-1", "call-log", 7, FAST_RETRY));
             assertThat(recorder.nextMatching("delivered")).startsWith("delivered org-1/call-log/7");
 
-            int refusedPort = closedPort();
-            Endpoint nowhere = new Endpoint(URI.create("https://127.0.0.1:" + refusedPort + "/"), caFile, WAIT);
+            Endpoint nowhere = new Endpoint(URI.create("https://127.0.0.1:" + closedPort() + "/"), caFile, WAIT);
             RetryPolicy once = new RetryPolicy(List.of(Duration.ofHours(2)), Duration.ofHours(1), 0);
-            dispatcher.submit(PendingEvent.of("org-1", "call-err", 1, "EARLY", new byte[0], nowhere, once));
+            rig.append(PendingEvent.of("org-1", "call-err", 1, "EARLY", new byte[0], nowhere, once));
             assertThat(recorder.nextMatching("dead")).startsWith("dead org-1/call-err/1");
         } finally {
-            logger.detachAppender(lines);
+            detach(lines);
         }
 
-        List<String> messages;
-        synchronized (lines.list) {
-            messages = lines.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
-        }
+        List<String> messages = messages(lines);
         assertThat(messages).anySatisfy(m -> assertThat(m)
                 .matches("delivery call_id=call-log seq=7 org=org-1 attempt=1 status=500 ms=\\d+"));
         assertThat(messages).anySatisfy(m -> assertThat(m)
@@ -199,31 +257,40 @@ class DispatcherTest {
         assertThat(messages).anySatisfy(m -> assertThat(m)
                 .matches("delivery call_id=call-err seq=1 org=org-1 attempt=1 status=error ms=\\d+ error=\"[^\"]+\""));
         assertThat(messages).anySatisfy(m -> assertThat(m)
-                .matches("delivery dead call_id=call-err seq=1 org=org-1 attempts=1 age_ms=\\d+ last_status=error"));
+                .matches("delivery dead call_id=call-err seq=1 org=org-1 attempts=1 age_ms=\\d+ last_status=error "
+                        + "reason=\"max_age PT1H reached after 1 attempts, last status error\""));
     }
 
     @Test
-    void closeWaitsForQueuedEventsThenRefusesNewOnes() {
-        dispatcher.submit(event("org-1", "call-c", 1, FAST_RETRY));
-        dispatcher.submit(event("org-1", "call-c", 2, FAST_RETRY));
-        dispatcher.submit(event("org-1", "call-e", 1, FAST_RETRY));
+    void aGracefulCloseLetsQueuedEventsGoOut() throws Exception {
+        rig.append(event("org-1", "call-c", 1, FAST_RETRY));
+        rig.append(event("org-1", "call-c", 2, FAST_RETRY));
+        rig.append(event("org-1", "call-e", 1, FAST_RETRY));
 
-        assertThat(dispatcher.close(WAIT)).isTrue();
-        dispatcher.submit(event("org-1", "call-c", 3, FAST_RETRY));
+        rig.closeGracefully(WAIT);
 
         assertThat(sink.posts()).hasSize(3);
-        assertThat(dispatcher.pendingEvents()).isZero();
-        assertThat(dispatcher.inFlightCalls()).isZero();
+        assertThat(rig.count("SELECT count(*) FROM delivery WHERE status = 'delivered'")).isEqualTo(3);
     }
 
     @Test
-    void closeGivesUpAfterItsGraceWhenAReceiverKeepsFailing() {
-        sink.answer(r -> HttpsSink.Reply.status(503));
-        dispatcher.submit(event("org-1", "call-f", 1, FAST_RETRY));
-        sink.awaitPosts(1, WAIT);
+    void closeGivesUpAfterItsGraceAndTheEventStaysPending() throws Exception {
+        sink.answer(r -> {
+            try {
+                Thread.sleep(3_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return HttpsSink.Reply.status(200);
+        });
+        rig.append(event("org-1", "call-f", 1, FAST_RETRY));
+        rig.writer.flush(WAIT);
+        Thread.sleep(200); // the attempt is in flight
 
-        assertThat(dispatcher.close(Duration.ofMillis(100))).isFalse();
-        assertThat(dispatcher.pendingEvents()).isEqualTo(1);
+        assertThat(rig.dispatcher.close(Duration.ofMillis(100))).isFalse();
+        assertThat(rig.dispatcher.pendingEvents()).isEqualTo(1);
+        rig.writer.flush(WAIT);
+        assertThat(rig.count("SELECT count(*) FROM delivery WHERE status = 'pending'")).isEqualTo(1);
     }
 
     private PendingEvent event(String org, String callId, long seq, RetryPolicy retry) {
@@ -232,7 +299,7 @@ class DispatcherTest {
                 endpoint, retry);
     }
 
-    private static String body(String callId, long seq) {
+    static String body(String callId, long seq) {
         return "{\"call_id\":\"" + callId + "\",\"seq\":" + seq + "}";
     }
 
@@ -242,44 +309,20 @@ class DispatcherTest {
         }
     }
 
-    /** Turns listener calls into lines the test can wait for, in the order they happened. */
-    private static final class Recorder implements DeliveryListener {
-        private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    private static ListAppender<ILoggingEvent> capture() {
+        ListAppender<ILoggingEvent> lines = new ListAppender<>();
+        lines.start();
+        ((Logger) LoggerFactory.getLogger("io.callhook.delivery")).addAppender(lines);
+        return lines;
+    }
 
-        @Override
-        public void attempted(PendingEvent e, Attempt a) {
-            lines.add("attempted " + name(e) + " attempt=" + a.number() + " status=" + a.status());
-        }
+    private static void detach(ListAppender<ILoggingEvent> lines) {
+        ((Logger) LoggerFactory.getLogger("io.callhook.delivery")).detachAppender(lines);
+    }
 
-        @Override
-        public void delivered(PendingEvent e, Attempt a) {
-            lines.add("delivered " + name(e) + " attempt=" + a.number());
-        }
-
-        @Override
-        public void dead(PendingEvent e, Attempt a) {
-            lines.add("dead " + name(e) + " attempt=" + a.number());
-        }
-
-        /** Waits for the next line starting with {@code prefix}, skipping others. */
-        String nextMatching(String prefix) throws InterruptedException {
-            String line = poll();
-            while (!line.startsWith(prefix)) {
-                line = poll();
-            }
-            return line;
-        }
-
-        private String poll() throws InterruptedException {
-            String line = lines.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-            if (line == null) {
-                throw new AssertionError("nothing was delivered within " + WAIT);
-            }
-            return line;
-        }
-
-        private static String name(PendingEvent e) {
-            return e.organizationId() + "/" + e.callId() + "/" + e.seqNum();
+    private static List<String> messages(ListAppender<ILoggingEvent> lines) {
+        synchronized (lines.list) {
+            return lines.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
         }
     }
 }
