@@ -293,8 +293,8 @@ public final class Dispatcher implements DeliveryFeed, AutoCloseable {
         tell(() -> listener.attempted(event, attempt));
 
         if (attempt.isSuccess()) {
-            tell(() -> listener.delivered(event, attempt));
             settle(delivery);
+            tell(() -> listener.delivered(event, attempt));
             return;
         }
         if (result != null && result.status() == 410) {
@@ -342,8 +342,8 @@ public final class Dispatcher implements DeliveryFeed, AutoCloseable {
         PendingEvent event = delivery.event();
         DeliveryLog.dead(event, delivery.attempts(), Duration.between(delivery.row.enqueuedAt(), clock.instant()),
                 lastStatus, reason);
-        tell(() -> listener.dead(event, reason));
         settle(delivery);
+        tell(() -> listener.dead(event, reason));
     }
 
     /** Takes the settled head off its lane and starts the next one, or drops the empty lane. */
