@@ -13,6 +13,7 @@ import io.callhook.directory.ReloadableDirectory;
 import io.callhook.directory.Webhook;
 import io.callhook.sip.SipServer;
 import io.callhook.store.GroupCommitWriter;
+import io.callhook.store.OwnerLock;
 import io.callhook.store.SqliteFile;
 import io.callhook.tracker.CallTracker;
 import io.callhook.tracker.TrackerSnapshot;
@@ -57,6 +58,7 @@ public final class Callhook implements AutoCloseable {
         public static final Tuning DEFAULT = new Tuning(Duration.ofSeconds(1), Dispatcher.DEFAULT_PER_ORGANIZATION);
     }
 
+    private final OwnerLock lock;
     private final GroupCommitWriter writer;
     private final Transport transport;
     private final Dispatcher dispatcher;
@@ -64,8 +66,9 @@ public final class Callhook implements AutoCloseable {
     private final SipServer sip;
     private final ScheduledExecutorService housekeeping;
 
-    private Callhook(GroupCommitWriter writer, Transport transport, Dispatcher dispatcher, CallTracker tracker,
-                     SipServer sip, ScheduledExecutorService housekeeping) {
+    private Callhook(OwnerLock lock, GroupCommitWriter writer, Transport transport, Dispatcher dispatcher,
+                     CallTracker tracker, SipServer sip, ScheduledExecutorService housekeeping) {
+        this.lock = lock;
         this.writer = writer;
         this.transport = transport;
         this.dispatcher = dispatcher;
@@ -82,6 +85,13 @@ public final class Callhook implements AutoCloseable {
     public static Callhook start(CallhookConfig config, ReloadableDirectory directory, Clock clock,
                                  DeliveryListener listener, Tuning tuning) throws Exception {
         Connection connection = SqliteFile.open(config.outbox().path());
+        OwnerLock lock;
+        try {
+            lock = OwnerLock.acquire(config.outbox().path());
+        } catch (java.io.IOException e) {
+            connection.close();
+            throw e;
+        }
         TrackerSnapshot snapshot;
         try {
             Outbox.createSchema(connection);
@@ -89,6 +99,7 @@ public final class Callhook implements AutoCloseable {
             snapshot = LegJournal.load(connection);
         } catch (SQLException | RuntimeException e) {
             connection.close();
+            lock.close();
             throw new SQLException("cannot open the outbox " + config.outbox().path() + ": " + e.getMessage(), e);
         }
         GroupCommitWriter writer = new GroupCommitWriter(connection, tuning.storePoll());
@@ -111,6 +122,7 @@ public final class Callhook implements AutoCloseable {
             dispatcher.close(Duration.ZERO);
             writer.close(FLUSH_GRACE);
             transport.close();
+            lock.close();
             throw e;
         }
         ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -122,7 +134,7 @@ public final class Callhook implements AutoCloseable {
         housekeeping.scheduleWithFixedDelay(guard("directory reload", () -> reload(directory)), 2, 2, TimeUnit.SECONDS);
         LOG.info("callhook started: sip={} outbox={} restored_live_legs={} restored_calls={}", sip.listening(),
                 config.outbox().path(), snapshot.liveLegs().size(), tracker.trackedCalls());
-        return new Callhook(writer, transport, dispatcher, tracker, sip, housekeeping);
+        return new Callhook(lock, writer, transport, dispatcher, tracker, sip, housekeeping);
     }
 
     private static void reload(ReloadableDirectory directory) {
@@ -169,6 +181,7 @@ public final class Callhook implements AutoCloseable {
         dispatcher.close(DRAIN_GRACE);
         writer.close(FLUSH_GRACE);
         transport.close();
+        lock.close();
         LOG.info("callhook stopped");
     }
 }

@@ -165,6 +165,17 @@ class OutboxCommandTest {
     }
 
     @Test
+    void runRefusesToStartOnAnOutboxAnotherCallhookOwnsWithExit1() throws Exception {
+        Files.createDirectories(outbox.getParent());
+        try (io.callhook.store.OwnerLock held = io.callhook.store.OwnerLock.acquire(outbox)) {
+            CommandLineTest.Result r = run("run", "--config", config.toString());
+
+            assertThat(r.exit()).isEqualTo(1);
+            assertThat(r.err()).contains("callhook: cannot start: another callhook is running on the outbox");
+        }
+    }
+
+    @Test
     void everyOutboxCommandHasHelp() {
         assertThat(run("outbox", "--help").out()).contains("Usage:", "stats", "list", "replay");
         for (String[] args : new String[][] {{"outbox", "stats", "--help"},
