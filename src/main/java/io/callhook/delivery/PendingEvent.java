@@ -10,11 +10,12 @@ import java.util.Objects;
  *
  * @param organizationId whose event this is; with {@code callId} it names the delivery lane
  * @param callId         the SIP Call-ID the event belongs to
- * @param seqNum         position of the event within its call; lanes keep submission order, which
- *                       upstream makes equal to seq order
+ * @param seqNum         position of the event within its call; the outbox keeps append order, which
+ *                       upstream (the tracker's lane) makes equal to seq order
  * @param state          the leg state the event reports (for operators; not interpreted here)
  * @param body           the JSON bytes to POST
- * @param endpoint       where to POST them
+ * @param endpoint       where to POST them (and the signing secret); not stored: an event read back
+ *                       from the outbox gets its organization's current endpoint
  * @param retry          how to retry when the endpoint does not take them
  * @param webhookId      the {@code webhook-id} header, see {@link WebhookIds#of}
  */
