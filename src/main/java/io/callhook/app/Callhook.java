@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -83,6 +84,15 @@ public final class Callhook implements AutoCloseable {
 
     /** @param listener hears every delivery attempt (metrics, tests) */
     public static Callhook start(CallhookConfig config, ReloadableDirectory directory, Clock clock,
+                                 DeliveryListener listener) throws Exception {
+        return start(config, directory, clock, listener, Tuning.DEFAULT);
+    }
+
+    /**
+     * @param listener hears every delivery attempt (metrics, tests)
+     * @param tuning   poll interval and memory bound, for tests
+     */
+    public static Callhook start(CallhookConfig config, ReloadableDirectory directory, Clock clock,
                                  DeliveryListener listener, Tuning tuning) throws Exception {
         Connection connection = SqliteFile.open(config.outbox().path());
         OwnerLock lock;
@@ -106,7 +116,7 @@ public final class Callhook implements AutoCloseable {
         Outbox outbox = new Outbox(writer, connection, clock, new WebhookRoutes(directory));
         Transport transport = new NettyTransport();
         Dispatcher dispatcher = new Dispatcher(transport, clock, outbox, DeliveryListener.all(outbox, listener),
-                tuning.perOrganization(), () -> java.util.concurrent.ThreadLocalRandom.current().nextDouble());
+                tuning.perOrganization(), () -> ThreadLocalRandom.current().nextDouble());
         outbox.start(dispatcher);
         CallTracker tracker = new CallTracker(clock,
                 org -> directory.organization(org).map(Organization::webhook).map(Webhook::states)

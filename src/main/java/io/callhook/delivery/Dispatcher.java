@@ -170,7 +170,7 @@ public final class Dispatcher implements DeliveryFeed, AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (!settled) {
+        if (!settled && inMemory.get() > 0) {
             DeliveryLog.LOG.warn("delivery stopped with attempts in flight; {} deliveries in {} calls stay pending "
                     + "in the outbox and are sent again at the next start", inMemory.get(), lanes.size());
         }
