@@ -45,19 +45,30 @@ final class Sipp {
 
     /** A UAS scenario listening on {@code port}; returns once its socket is bound. */
     static Sipp server(String scenario, int port, int controlPort, Path traces) throws Exception {
-        Sipp sipp = start(scenario, port, controlPort, traces, null);
+        return server(scenario, port, controlPort, traces, scenario.replace(".xml", ""));
+    }
+
+    /** As {@link #server(String, int, int, Path)}, named for its traces, with extra SIPp arguments. */
+    static Sipp server(String scenario, int port, int controlPort, Path traces, String name, String... args)
+            throws Exception {
+        Sipp sipp = start(scenario, name, port, controlPort, traces, null, args);
         sipp.awaitBound(port);
         return sipp;
     }
 
     /** A UAC scenario sending one call to {@code target} ({@code host:port}). */
     static Sipp client(String scenario, int port, int controlPort, Path traces, String target) throws Exception {
-        return start(scenario, port, controlPort, traces, target);
+        return start(scenario, scenario.replace(".xml", ""), port, controlPort, traces, target);
     }
 
-    private static Sipp start(String scenario, int port, int controlPort, Path traces, String target)
-            throws IOException {
-        String name = scenario.replace(".xml", "");
+    /** As {@link #client(String, int, int, Path, String)}, named for its traces, with extra SIPp arguments. */
+    static Sipp client(String scenario, int port, int controlPort, Path traces, String name, String target,
+                       String... args) throws Exception {
+        return start(scenario, name, port, controlPort, traces, target, args);
+    }
+
+    private static Sipp start(String scenario, String name, int port, int controlPort, Path traces, String target,
+                              String... args) throws IOException {
         Path log = traces.resolve(name + ".logs.log");
         List<String> cmd = new ArrayList<>(List.of("sipp", "-sf", SCENARIOS.resolve(scenario).toString(),
                 "-i", "127.0.0.1", "-p", String.valueOf(port), "-cp", String.valueOf(controlPort),
@@ -66,6 +77,7 @@ final class Sipp {
                 "-trace_err", "-error_file", traces.resolve(name + ".errors.log").toString(),
                 "-trace_msg", "-message_file", traces.resolve(name + ".messages.log").toString(),
                 "-trace_logs", "-log_file", log.toString()));
+        cmd.addAll(List.of(args));
         if (target != null) {
             cmd.add(target);
         }
@@ -101,6 +113,14 @@ final class Sipp {
             }
         }
         return false;
+    }
+
+    /** Waits for the one call and fails the test, with SIPp's own words, unless it went as scripted. */
+    void assertSucceeded(Duration timeout, Path traces) throws Exception {
+        int exit = await(timeout);
+        if (exit != 0) {
+            fail(name + " exited " + exit + " (traces in " + traces + "): " + lastLines());
+        }
     }
 
     /** Waits for SIPp to finish its one call; its exit code (0 = the call went as scripted). */
