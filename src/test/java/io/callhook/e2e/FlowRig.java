@@ -74,7 +74,7 @@ final class FlowRig implements AutoCloseable {
     Sipp call(String scenario, String from, String number, String... args) throws Exception {
         List<String> all = new ArrayList<>(List.of("-s", number, "-key", "from", from));
         all.addAll(List.of(args));
-        Sipp s = Sipp.client(scenario, FreePorts.udpAndTcp(), FreePorts.udpAndTcp(), traces, "caller",
+        Sipp s = Sipp.client(scenario, FreePorts.udpAndTcp(), FreePorts.udpAndTcp(), traces, "caller" + started.size(),
                 rig.proxy(), all.toArray(String[]::new));
         started.add(s);
         return s;

@@ -72,11 +72,14 @@ final class Sipp {
         Path log = traces.resolve(name + ".logs.log");
         List<String> cmd = new ArrayList<>(List.of("sipp", "-sf", SCENARIOS.resolve(scenario).toString(),
                 "-i", "127.0.0.1", "-p", String.valueOf(port), "-cp", String.valueOf(controlPort),
-                "-mp", String.valueOf(controlPort + 2), "-t", "u1", "-m", "1", "-nd", "-nostdin",
+                "-mp", String.valueOf(controlPort + 2), "-t", "u1", "-nd", "-nostdin",
                 "-timeout", "30s", "-timeout_error",
                 "-trace_err", "-error_file", traces.resolve(name + ".errors.log").toString(),
                 "-trace_msg", "-message_file", traces.resolve(name + ".messages.log").toString(),
                 "-trace_logs", "-log_file", log.toString()));
+        if (!List.of(args).contains("-m")) {
+            cmd.addAll(List.of("-m", "1"));
+        }
         cmd.addAll(List.of(args));
         if (target != null) {
             cmd.add(target);
