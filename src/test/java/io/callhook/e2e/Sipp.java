@@ -73,10 +73,15 @@ final class Sipp {
         List<String> cmd = new ArrayList<>(List.of("sipp", "-sf", SCENARIOS.resolve(scenario).toString(),
                 "-i", "127.0.0.1", "-p", String.valueOf(port), "-cp", String.valueOf(controlPort),
                 "-mp", String.valueOf(controlPort + 2), "-t", "u1", "-nd", "-nostdin",
-                "-timeout", "30s", "-timeout_error",
                 "-trace_err", "-error_file", traces.resolve(name + ".errors.log").toString(),
-                "-trace_msg", "-message_file", traces.resolve(name + ".messages.log").toString(),
                 "-trace_logs", "-log_file", log.toString()));
+        boolean load = List.of(args).contains("-m");
+        // -timeout bounds the whole SIPp run; a load run gets longer and no message trace, which
+        // is synchronous I/O that would slow SIPp down (see the JAIN-SIP/SIPp notes, §4.3)
+        cmd.addAll(List.of("-timeout", load ? "120s" : "30s", "-timeout_error"));
+        if (!load) {
+            cmd.addAll(List.of("-trace_msg", "-message_file", traces.resolve(name + ".messages.log").toString()));
+        }
         if (!List.of(args).contains("-m")) {
             cmd.addAll(List.of("-m", "1"));
         }
