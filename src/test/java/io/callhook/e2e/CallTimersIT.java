@@ -80,6 +80,21 @@ class CallTimersIT {
     }
 
     @Test
+    void timerCCancelsAnUpstreamBranchThatRingsForeverAndTheCallerGets408() throws Exception {
+        Sipp.requireInstalled();
+        flows = FlowRig.start(work, b -> b.timerC(Duration.ofSeconds(2)));
+        Sipp upstream = flows.device("UPSTREAM", "uas_ring_cancelled.xml");
+        Sipp alice = flows.call("uac_rejected.xml", "alice@acme.fi", EXTERNAL);
+        flows.awaitAllSipp(Duration.ofSeconds(40));
+
+        assertThat(alice.logged()).containsEntry("status", "408");
+        assertThat(upstream.logged()).containsKey("reason"); // it was CANCELled
+        assertThat(Events.summary(flows.exactlyPosts(2))).containsExactly(
+                "alice SOFT OUTGOING EARLY seq=1",
+                "alice SOFT OUTGOING TERMINATED REJECTED seq=2");
+    }
+
+    @Test
     void anOrganizationThatListsTryingGetsItFirst() throws Exception {
         flows = FlowRig.start(work);
         phone("dave", "DAVE");

@@ -162,7 +162,8 @@ final class Sipp {
         if (!Files.exists(logFile)) {
             return out;
         }
-        Matcher m = Pattern.compile("(\\w+)=(\\S+)").matcher(Files.readString(logFile));
+        // a value runs to the next " key=" or the end of the line (a Reason value has spaces)
+        Matcher m = Pattern.compile("(\\w+)=(.*?)(?= \\w+=|$)", Pattern.MULTILINE).matcher(Files.readString(logFile));
         while (m.find()) {
             out.put(m.group(1), m.group(2));
         }
