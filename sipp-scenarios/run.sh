@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Drive callhook's reference flows #1 (incoming) and #2 (outgoing) with SIPp,
-# through a running callhook proxy, on loopback only.  See README.md.
+# Drive callhook's reference flows with SIPp, through a running callhook proxy,
+# on loopback only: #1 (incoming) and #2 (outgoing) with the documented-example
+# scenarios, and the single-device flows of SPEC §3 with the generic scenarios
+# (uac_*.xml / uas_*.xml).  See README.md.
 set -euo pipefail
 
 usage() {
   cat <<'USAGE'
-usage: run.sh incoming|outgoing|both [--proxy HOST:PORT] [--device-port P]
-              [--far-end-port P] [--transport u1|t1] [--direct]
+usage: run.sh MODE [--proxy HOST:PORT] [--device-port P] [--far-end-port P]
+              [--caller-port P] [--transport u1|t1] [--direct]
 
   incoming        flow 1: X (+358409401234) calls the local user's number
                   +358942721234; the SOFT device answers; X hangs up
@@ -14,11 +16,31 @@ usage: run.sh incoming|outgoing|both [--proxy HOST:PORT] [--device-port P]
                   calls +358409401234; X answers and hangs up
   both            incoming, then outgoing
 
+  Generic scenarios (uac_*.xml / uas_*.xml), one device, config/directory.yaml:
+  flow1           X calls U, U answers, X hangs up     uac_answered / uas_answer
+  flow2           U calls X, X answers and hangs up    uac_answered_callee_hangs_up / uas_answer_then_hangup
+  flow3           X calls U, X cancels while ringing   uac_cancel / uas_ring_cancelled
+  flow4           X calls U, U rings then declines 603 uac_rejected / uas_ring_then_reject
+  flow4-busy      X calls U, U busy (486, no ringing)  uac_rejected / uas_reject
+  flow6           U calls X, X busy (486)              uac_rejected / uas_reject
+  flow8           X calls the IVR +358942720000 (goes upstream; X calls from --caller-port)
+                                                       uac_answered / uas_answer
+  flow10          X cancels U's ringing leg with Reason: SIP;cause=200
+                                                       uac_cancel_with_reason / uas_ring_cancelled
+  flow11          U calls X, upstream answers 407, U retries with credentials
+                                                       uac_challenged / uas_challenge_then_answer
+  flow12          X calls U, 183 early media, answer, hold/resume re-INVITEs
+                                                       uac_reinvite / uas_early_media_reinvite
+  generic         all of flow1 ... flow12 above, in that order
+  (flows 5, 7 and 9 need a second device or user in the directory: see README.md)
+
   --proxy H:P         callhook's SIP listener (default 127.0.0.1:5060; loopback only)
   --device-port P     the SOFT device's port: its static contact sip:127.0.0.1:P
                       (default 5070, as in config/directory.yaml)
   --far-end-port P    the trunk / external side, sip.upstream (default 5080);
                       X calls in from this port too
+  --caller-port P     X's port when the far-end port is busy with the UAS
+                      (flow8: X calls a number that goes upstream; default 5082)
   --transport T       u1 (UDP, default) or t1 (TCP)
   --direct            self-test of the scenarios WITHOUT the proxy: each UAC
                       sends straight to its UAS
@@ -36,13 +58,15 @@ is_port() { [[ $1 =~ ^[0-9]+$ ]] && (( $1 >= 1 && $1 <= 65535 )); }
 [[ $# -ge 1 ]] || die_usage "missing mode"
 case $1 in
   -h|--help) usage; exit 0 ;;
-  incoming|outgoing|both) MODE=$1; shift ;;
+  incoming|outgoing|both|generic|flow1|flow2|flow3|flow4|flow4-busy|flow6|flow8|flow10|flow11|flow12)
+    MODE=$1; shift ;;
   *) die_usage "unknown mode '$1'" ;;
 esac
 
 PROXY=127.0.0.1:5060
 DEVICE_PORT=5070
 FAR_END_PORT=5080
+CALLER_PORT=5082
 TRANSPORT=u1
 DIRECT=0
 while [[ $# -gt 0 ]]; do
@@ -50,6 +74,7 @@ while [[ $# -gt 0 ]]; do
     --proxy)        [[ $# -ge 2 ]] || die_usage "$1 needs a value"; PROXY=$2; shift 2 ;;
     --device-port)  [[ $# -ge 2 ]] || die_usage "$1 needs a value"; DEVICE_PORT=$2; shift 2 ;;
     --far-end-port) [[ $# -ge 2 ]] || die_usage "$1 needs a value"; FAR_END_PORT=$2; shift 2 ;;
+    --caller-port)  [[ $# -ge 2 ]] || die_usage "$1 needs a value"; CALLER_PORT=$2; shift 2 ;;
     --transport)    [[ $# -ge 2 ]] || die_usage "$1 needs a value"; TRANSPORT=$2; shift 2 ;;
     --direct)       DIRECT=1; shift ;;
     -h|--help)      usage; exit 0 ;;
@@ -63,9 +88,13 @@ PROXY_PORT=${BASH_REMATCH[2]}
 is_port "$PROXY_PORT"   || die_usage "bad proxy port '$PROXY_PORT'"
 is_port "$DEVICE_PORT"  || die_usage "bad --device-port '$DEVICE_PORT'"
 is_port "$FAR_END_PORT" || die_usage "bad --far-end-port '$FAR_END_PORT'"
+is_port "$CALLER_PORT"  || die_usage "bad --caller-port '$CALLER_PORT'"
 [[ $DEVICE_PORT != "$FAR_END_PORT" ]] || die_usage "--device-port and --far-end-port must differ"
-if [[ $DIRECT -eq 0 && ( $DEVICE_PORT == "$PROXY_PORT" || $FAR_END_PORT == "$PROXY_PORT" ) ]]; then
-  die_usage "the device and far-end ports must differ from the proxy port"
+[[ $CALLER_PORT != "$FAR_END_PORT" && $CALLER_PORT != "$DEVICE_PORT" ]] \
+  || die_usage "--caller-port must differ from --device-port and --far-end-port"
+if [[ $DIRECT -eq 0 && ( $DEVICE_PORT == "$PROXY_PORT" || $FAR_END_PORT == "$PROXY_PORT" \
+      || $CALLER_PORT == "$PROXY_PORT" ) ]]; then
+  die_usage "the device, far-end and caller ports must differ from the proxy port"
 fi
 case $TRANSPORT in u1|t1) ;; *) die_usage "--transport must be u1 or t1, got '$TRANSPORT'" ;; esac
 
@@ -124,6 +153,10 @@ wait_listening() { # <pid> <port>
 
 FAILED=0
 
+# Extra SIPp arguments of the next run_pair (-s, -key, -d, -au …), reset after each pair.
+UAS_ARGS=()
+UAC_ARGS=()
+
 # run_pair <flow label> <uas scenario> <uas port> <uac scenario> <uac port>
 run_pair() {
   local label=$1 uas=$2 uas_port=$3 uac=$4 uac_port=$5
@@ -132,14 +165,17 @@ run_pair() {
   local uas_name=${uas%.xml} uac_name=${uac%.xml}
   local -a uas_cmd uac_cmd
   mapfile -t uas_cmd < <(printf '%s\n' "$SIPP" -sf "$HERE/$uas" -p "$uas_port" \
-      -cp "$CP_BASE" -mp "$MP_BASE"; common_opts "$uas_name")
+      -cp "$CP_BASE" -mp "$MP_BASE"; common_opts "$uas_name"; \
+      (( ${#UAS_ARGS[@]} == 0 )) || printf '%s\n' "${UAS_ARGS[@]}")
   mapfile -t uac_cmd < <(printf '%s\n' "$SIPP" -sf "$HERE/$uac" -p "$uac_port" \
       -cp "$((CP_BASE + 1))" -mp "$((MP_BASE + 100))"; common_opts "$uac_name"; \
-      printf '%s\n' "$target")
+      (( ${#UAC_ARGS[@]} == 0 )) || printf '%s\n' "${UAC_ARGS[@]}"; printf '%s\n' "$target")
+  UAS_ARGS=()
+  UAC_ARGS=()
 
   echo "== $label: $uac_name ($LOCAL_IP:$uac_port) -> $target -> $uas_name ($LOCAL_IP:$uas_port), transport $TRANSPORT"
-  echo "   UAS: ${uas_cmd[*]}"
-  echo "   UAC: ${uac_cmd[*]}"
+  echo "   UAS: $(printf '%q ' "${uas_cmd[@]}")"
+  echo "   UAC: $(printf '%q ' "${uac_cmd[@]}")"
 
   "${uas_cmd[@]}" >"$TRACE_DIR/$uas_name.stdout" 2>&1 &
   UAS_PID=$!
@@ -179,6 +215,57 @@ if [[ $MODE == incoming || $MODE == both ]]; then
 fi
 if [[ $MODE == outgoing || $MODE == both ]]; then
   run_pair "flow 2 (outgoing)" outgoing_far_end.xml "$FAR_END_PORT" outgoing_device.xml "$DEVICE_PORT"
+fi
+
+# Generic scenarios.  X = +358409401234 (external, calls in from the trunk side),
+# U = setera.test@seteratesting.fi, +358942721234, SOFT device on the device port.
+X_FROM=(-key from "+358409401234@$LOCAL_IP")
+U_FROM=(-key from "setera.test@seteratesting.fi")
+want() { [[ $MODE == "$1" || $MODE == generic ]]; }
+
+if want flow1; then
+  UAS_ARGS=(-d 200); UAC_ARGS=(-s +358942721234 "${X_FROM[@]}" -d 500)
+  run_pair "flow 1 (generic: X calls U, U answers, X hangs up)" uas_answer.xml "$DEVICE_PORT" uac_answered.xml "$FAR_END_PORT"
+fi
+if want flow2; then
+  UAS_ARGS=(-d 200); UAC_ARGS=(-s +358409401234 "${U_FROM[@]}")
+  run_pair "flow 2 (generic: U calls X, X answers and hangs up)" uas_answer_then_hangup.xml "$FAR_END_PORT" \
+    uac_answered_callee_hangs_up.xml "$DEVICE_PORT"
+fi
+if want flow3; then
+  UAS_ARGS=(); UAC_ARGS=(-s +358942721234 "${X_FROM[@]}" -d 500)
+  run_pair "flow 3 (X cancels while U rings)" uas_ring_cancelled.xml "$DEVICE_PORT" uac_cancel.xml "$FAR_END_PORT"
+fi
+if want flow4; then
+  UAS_ARGS=(-key status 603 -d 300); UAC_ARGS=(-s +358942721234 "${X_FROM[@]}")
+  run_pair "flow 4 (U rings, then declines 603)" uas_ring_then_reject.xml "$DEVICE_PORT" uac_rejected.xml "$FAR_END_PORT"
+fi
+if want flow4-busy; then
+  UAS_ARGS=(-key status 486); UAC_ARGS=(-s +358942721234 "${X_FROM[@]}")
+  run_pair "flow 4 (U busy, 486)" uas_reject.xml "$DEVICE_PORT" uac_rejected.xml "$FAR_END_PORT"
+fi
+if want flow6; then
+  UAS_ARGS=(-key status 486); UAC_ARGS=(-s +358409401234 "${U_FROM[@]}")
+  run_pair "flow 6 (U calls X, X busy)" uas_reject.xml "$FAR_END_PORT" uac_rejected.xml "$DEVICE_PORT"
+fi
+if want flow8; then
+  UAS_ARGS=(-d 100); UAC_ARGS=(-s +358942720000 "${X_FROM[@]}" -d 200)
+  run_pair "flow 8 (X calls the IVR: upstream, no events)" uas_answer.xml "$FAR_END_PORT" uac_answered.xml "$CALLER_PORT"
+fi
+if want flow10; then
+  UAS_ARGS=(); UAC_ARGS=(-s +358942721234 "${X_FROM[@]}" -d 500 -key reason 'SIP;cause=200;text="Call completed elsewhere"')
+  run_pair "flow 10 (CANCEL with Reason: SIP;cause=200)" uas_ring_cancelled.xml "$DEVICE_PORT" \
+    uac_cancel_with_reason.xml "$FAR_END_PORT"
+fi
+if want flow11; then
+  UAS_ARGS=(-d 100); UAC_ARGS=(-s +358409401234 "${U_FROM[@]}" -au setera.test -ap secret -d 300)
+  run_pair "flow 11 (407 challenge, retry with credentials)" uas_challenge_then_answer.xml "$FAR_END_PORT" \
+    uac_challenged.xml "$DEVICE_PORT"
+fi
+if want flow12; then
+  UAS_ARGS=(-d 300); UAC_ARGS=(-s +358942721234 "${X_FROM[@]}" -d 300)
+  run_pair "flow 12 (early media, hold/resume re-INVITEs)" uas_early_media_reinvite.xml "$DEVICE_PORT" \
+    uac_reinvite.xml "$FAR_END_PORT"
 fi
 
 echo "run.sh: traces in $TRACE_DIR"

@@ -36,9 +36,15 @@ public final class Main implements Callable<Integer> {
     static final int CONFIG_ERROR = 2;
     static final int USAGE_ERROR = 2;
 
-    @Option(names = {"-c", "--config"}, defaultValue = "config/callhook.yaml", paramLabel = "FILE",
-            description = "the callhook.yaml to run with (default: ${DEFAULT-VALUE})")
-    Path config;
+    @CommandLine.Mixin
+    ConfigFile configFile;
+
+    /** {@code --config FILE}, shared by every command that reads callhook.yaml. */
+    public static final class ConfigFile {
+        @Option(names = {"-c", "--config"}, defaultValue = "config/callhook.yaml", paramLabel = "FILE",
+                description = "the callhook.yaml to use (default: ${DEFAULT-VALUE})")
+        public Path path;
+    }
 
     public static void main(String[] args) {
         System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
@@ -55,22 +61,21 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        return Run.run(config, new PrintWriter(System.err, true));
+        return Run.run(configFile.path, new PrintWriter(System.err, true));
     }
 
     @Command(name = "run", mixinStandardHelpOptions = true,
             description = "Run the proxy until stopped (SIGTERM / Ctrl-C stops it gracefully).")
     static final class Run implements Callable<Integer> {
-        @Option(names = {"-c", "--config"}, defaultValue = "config/callhook.yaml", paramLabel = "FILE",
-                description = "the callhook.yaml to run with (default: ${DEFAULT-VALUE})")
-        Path config;
+        @CommandLine.Mixin
+        ConfigFile configFile;
 
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() throws Exception {
-            return run(config, spec.commandLine().getErr());
+            return run(configFile.path, spec.commandLine().getErr());
         }
 
         static int run(Path configFile, PrintWriter err) throws Exception {
@@ -107,9 +112,8 @@ public final class Main implements Callable<Integer> {
     @Command(name = "check-config", mixinStandardHelpOptions = true,
             description = "Validate callhook.yaml and the directory it names; print file:line: key: message per problem.")
     static final class CheckConfig implements Callable<Integer> {
-        @Option(names = {"-c", "--config"}, defaultValue = "config/callhook.yaml", paramLabel = "FILE",
-                description = "the callhook.yaml to check (default: ${DEFAULT-VALUE})")
-        Path config;
+        @CommandLine.Mixin
+        ConfigFile configFile;
 
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -120,8 +124,8 @@ public final class Main implements Callable<Integer> {
             PrintWriter err = spec.commandLine().getErr();
             List<ConfigProblem> problems = new ArrayList<>();
             try {
-                CallhookConfig loaded = ConfigLoader.load(config);
-                out.println(config + ": OK");
+                CallhookConfig loaded = ConfigLoader.load(configFile.path);
+                out.println(configFile.path + ": OK");
                 Path directoryFile = loaded.directory().file();
                 try {
                     Directories.fromFile(directoryFile, loaded.directory().cacheMaxEntries(), loaded.directory().cacheTtl());

@@ -12,7 +12,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -43,9 +42,8 @@ final class OutboxCommand implements Callable<Integer> {
 
     /** The --config option and opening the outbox it names, shared by the subcommands. */
     abstract static class OnOutbox implements Callable<Integer> {
-        @Option(names = {"-c", "--config"}, defaultValue = "config/callhook.yaml", paramLabel = "FILE",
-                description = "the callhook.yaml whose outbox.path to open (default: ${DEFAULT-VALUE})")
-        Path config;
+        @CommandLine.Mixin
+        Main.ConfigFile configFile;
 
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -56,7 +54,7 @@ final class OutboxCommand implements Callable<Integer> {
             PrintWriter err = spec.commandLine().getErr();
             CallhookConfig loaded;
             try {
-                loaded = ConfigLoader.load(config);
+                loaded = ConfigLoader.load(configFile.path);
             } catch (ConfigException e) {
                 e.problems().forEach(err::println);
                 return Main.CONFIG_ERROR;

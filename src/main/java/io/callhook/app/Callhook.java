@@ -172,6 +172,11 @@ public final class Callhook implements AutoCloseable {
         return dispatcher;
     }
 
+    /** Live SIP transactions in the stack, for leak checks. */
+    public int liveSipTransactions() {
+        return sip.liveTransactions();
+    }
+
     public List<String> sipListening() {
         return sip.listening();
     }

@@ -40,7 +40,7 @@ public final class ConfigLoader {
     }
 
     private static Sip sip(YamlNode sip) {
-        sip.allowKeys("listen", "upstream", "trusted_peers", "no_answer_timeout", "max_call_duration", "trace");
+        sip.allowKeys("listen", "upstream", "trusted_peers", "no_answer_timeout", "max_call_duration", "trace", "timer_c");
         YamlNode listenNode = sip.get("listen");
         List<ListenAddress> listen = new ArrayList<>();
         if (listenNode.require()) {
@@ -69,7 +69,8 @@ public final class ConfigLoader {
         return new Sip(listen, upstream, trusted,
                 sip.get("no_answer_timeout").duration(DEFAULT_NO_ANSWER_TIMEOUT),
                 sip.get("max_call_duration").duration(DEFAULT_MAX_CALL_DURATION),
-                sip.get("trace").bool(false));
+                sip.get("trace").bool(false),
+                sip.get("timer_c").duration(CallhookConfig.Sip.DEFAULT_TIMER_C));
     }
 
     private static Optional<ListenAddress> listenAddress(YamlNode item) {

@@ -2,7 +2,6 @@ package io.callhook.demo;
 
 import io.callhook.app.Callhook;
 import io.callhook.config.CallhookConfig;
-import io.callhook.config.ConfigLoader;
 import io.callhook.directory.Directories;
 import io.callhook.directory.ReloadableDirectory;
 
@@ -14,76 +13,131 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * callhook on free loopback ports with a built-in HTTPS webhook sink and a certificate made on the
  * spot: what {@code demo} runs, and what the end-to-end tests drive with SIPp or JAIN-SIP phones.
- * The configuration ({@code callhook.yaml}, outbox in {@code workDir/outbox.db}) and the directory
- * are written to {@code workDir} and loaded by the real loaders, so the operator CLI can be pointed
- * at {@link #configFile()} while the rig runs. By default the directory is the documented example's;
- * the user's SOFT device is expected at {@code 127.0.0.1:devicePort} and the upstream (PBX / trunk)
- * at {@code 127.0.0.1:upstreamPort}.
+ * The directory is a YAML template (by default the documented example's) whose {@code ${NAME}}
+ * placeholders are filled in — {@code WEBHOOK_URL} and {@code CA_FILE} by the rig — then written to
+ * {@code workDir} and loaded by the real loader. The outbox is {@code workDir/outbox.db}; a
+ * {@code callhook.yaml} naming it is written beside, so the operator CLI can be pointed at
+ * {@link #configFile()} while the rig runs.
  */
 public final class LoopbackRig implements AutoCloseable {
 
     public static final String HOST = "127.0.0.1";
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Z0-9_]+)}");
 
     private final HttpsSink sink;
     private final Callhook callhook;
     private final int proxyPort;
+    private final Path directoryFile;
     private final Path configFile;
-    private final LocalCertificates certificates;
     private final Path caFile;
 
-    private LoopbackRig(HttpsSink sink, Callhook callhook, int proxyPort, Path configFile,
-                        LocalCertificates certificates, Path caFile) {
+    private LoopbackRig(HttpsSink sink, Callhook callhook, int proxyPort, Path directoryFile, Path configFile,
+                        Path caFile) {
         this.sink = sink;
         this.callhook = callhook;
         this.proxyPort = proxyPort;
+        this.directoryFile = directoryFile;
         this.configFile = configFile;
-        this.certificates = certificates;
         this.caFile = caFile;
     }
 
+    /** The documented example's directory: its SOFT device at {@code devicePort}, the upstream at {@code upstreamPort}. */
     public static LoopbackRig start(Path workDir, int devicePort, int upstreamPort) throws Exception {
-        return start(workDir, upstreamPort, template(), Map.of("DEVICE_CONTACT", "sip:" + HOST + ":" + devicePort));
+        return builder(workDir).set("DEVICE_CONTACT", "sip:" + HOST + ":" + devicePort).upstreamPort(upstreamPort).start();
     }
 
-    /**
-     * @param directoryTemplate a directory YAML; {@code ${WEBHOOK_URL}} and {@code ${CA_FILE}} name the
-     *                          built-in sink and its CA, {@code ${NAME}} is replaced by {@code values.get(NAME)}
-     */
-    public static LoopbackRig start(Path workDir, int upstreamPort, String directoryTemplate,
-                                    Map<String, String> values) throws Exception {
-        LocalCertificates certificates = LocalCertificates.generate();
-        Path caFile = workDir.resolve("sink-ca.pem");
-        certificates.writeCaPem(caFile);
-        HttpsSink sink = HttpsSink.start(certificates);
-        try {
-            Map<String, String> all = new LinkedHashMap<>(values);
-            all.put("WEBHOOK_URL", sink.url().toString());
-            all.put("CA_FILE", caFile.toString());
-            String directoryYaml = directoryTemplate;
-            for (Map.Entry<String, String> v : all.entrySet()) {
-                directoryYaml = directoryYaml.replace("${" + v.getKey() + "}", v.getValue());
+    public static Builder builder(Path workDir) {
+        return new Builder(workDir);
+    }
+
+    /** What to start: the directory template, its values, and the SIP timers. */
+    public static final class Builder {
+        private final Path workDir;
+        private String template;
+        private final Map<String, String> values = new LinkedHashMap<>();
+        private int upstreamPort;
+        private Duration noAnswerTimeout = Duration.ofSeconds(60);
+        private Duration maxCallDuration = Duration.ofHours(12);
+        private Duration timerC = CallhookConfig.Sip.DEFAULT_TIMER_C;
+
+        private Builder(Path workDir) {
+            this.workDir = workDir;
+        }
+
+        public Builder directoryTemplate(String yaml) {
+            this.template = yaml;
+            return this;
+        }
+
+        public Builder set(String placeholder, String value) {
+            values.put(placeholder, value);
+            return this;
+        }
+
+        public Builder upstreamPort(int port) {
+            this.upstreamPort = port;
+            return this;
+        }
+
+        public Builder noAnswerTimeout(Duration d) {
+            this.noAnswerTimeout = d;
+            return this;
+        }
+
+        public Builder maxCallDuration(Duration d) {
+            this.maxCallDuration = d;
+            return this;
+        }
+
+        public Builder timerC(Duration d) {
+            this.timerC = d;
+            return this;
+        }
+
+        public LoopbackRig start() throws Exception {
+            LocalCertificates certificates = LocalCertificates.generate();
+            Path caFile = workDir.resolve("sink-ca.pem");
+            certificates.writeCaPem(caFile);
+            HttpsSink sink = HttpsSink.start(certificates);
+            try {
+                values.put("WEBHOOK_URL", sink.url().toString());
+                values.put("CA_FILE", caFile.toString());
+                Path directoryFile = workDir.resolve("directory.yaml");
+                Files.writeString(directoryFile, fill(template != null ? template : demoTemplate(), values));
+                ReloadableDirectory directory = Directories.fromFile(directoryFile, 10_000, Duration.ofMinutes(5));
+                int proxyPort = FreePorts.udpAndTcp();
+                int upstream = upstreamPort > 0 ? upstreamPort : FreePorts.udpAndTcp();
+                Path outbox = workDir.resolve("outbox.db");
+                Path configFile = workDir.resolve("callhook.yaml");
+                Files.writeString(configFile, config(proxyPort, upstream, directoryFile, outbox));
+                CallhookConfig config = new CallhookConfig(
+                        new CallhookConfig.Sip(List.of(new CallhookConfig.ListenAddress("udp", HOST, proxyPort),
+                                new CallhookConfig.ListenAddress("tcp", HOST, proxyPort)),
+                                "sip:" + HOST + ":" + upstream,
+                                List.of("127.0.0.1/32"), noAnswerTimeout, maxCallDuration, false, timerC),
+                        new CallhookConfig.DirectorySettings(directoryFile, 10_000, Duration.ofMinutes(5)),
+                        new CallhookConfig.Outbox(outbox), new CallhookConfig.Admin(null));
+                return new LoopbackRig(sink, Callhook.start(config, directory, Clock.systemUTC()), proxyPort,
+                        directoryFile, configFile, caFile);
+            } catch (Exception | Error e) {
+                sink.close();
+                throw e;
             }
-            Path directoryFile = workDir.resolve("directory.yaml");
-            Files.writeString(directoryFile, directoryYaml);
-            int proxyPort = FreePorts.udpAndTcp();
-            Path configFile = workDir.resolve("callhook.yaml");
-            Files.writeString(configFile, config(proxyPort, upstreamPort, directoryFile, workDir.resolve("outbox.db")));
-            CallhookConfig config = ConfigLoader.load(configFile);
-            ReloadableDirectory directory = Directories.fromFile(directoryFile, 10_000, Duration.ofMinutes(5));
-            return new LoopbackRig(sink, Callhook.start(config, directory, Clock.systemUTC()), proxyPort, configFile,
-                    certificates, caFile);
-        } catch (Exception | Error e) {
-            sink.close();
-            throw e;
         }
     }
 
-    /** A {@code callhook.yaml} for loopback: UDP and TCP on {@code proxyPort}, the given upstream, directory and outbox. */
+    /**
+     * A {@code callhook.yaml} for loopback: UDP and TCP on {@code proxyPort}, the given upstream,
+     * directory and outbox (SIP timers at their defaults).
+     */
     public static String config(int proxyPort, int upstreamPort, Path directoryFile, Path outbox) {
         return "sip:\n"
                 + "  listen: [\"udp:" + HOST + ":" + proxyPort + "\", \"tcp:" + HOST + ":" + proxyPort + "\"]\n"
@@ -95,7 +149,21 @@ public final class LoopbackRig implements AutoCloseable {
                 + "  path: " + outbox.toAbsolutePath() + "\n";
     }
 
-    private static String template() throws IOException {
+    static String fill(String template, Map<String, String> values) {
+        Matcher m = PLACEHOLDER.matcher(template);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String value = values.get(m.group(1));
+            if (value == null) {
+                throw new IllegalArgumentException("directory template needs a value for ${" + m.group(1) + "}");
+            }
+            m.appendReplacement(out, Matcher.quoteReplacement(value));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+
+    private static String demoTemplate() throws IOException {
         try (InputStream in = LoopbackRig.class.getResourceAsStream("directory.yaml")) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
@@ -103,6 +171,16 @@ public final class LoopbackRig implements AutoCloseable {
 
     public HttpsSink sink() {
         return sink;
+    }
+
+    /** A {@code callhook.yaml} naming this rig's outbox and directory (for the operator CLI). */
+    public Path configFile() {
+        return configFile;
+    }
+
+    /** The CA file that vouches for the sink's certificate. */
+    public Path caFile() {
+        return caFile;
     }
 
     public Callhook callhook() {
@@ -113,18 +191,9 @@ public final class LoopbackRig implements AutoCloseable {
         return proxyPort;
     }
 
-    /** The {@code callhook.yaml} this rig runs with (for the operator CLI). */
-    public Path configFile() {
-        return configFile;
-    }
-
-    /** The certificates the sink serves, to start more sinks the same CA file vouches for. */
-    public LocalCertificates certificates() {
-        return certificates;
-    }
-
-    public Path caFile() {
-        return caFile;
+    /** The directory file the rig wrote (tests may edit it to exercise reloads). */
+    public Path directoryFile() {
+        return directoryFile;
     }
 
     /** The proxy as {@code host:port}. */

@@ -20,6 +20,8 @@ final class Branch {
     /** A CANCEL is owed as soon as the branch sends a 1xx (RFC 3261 §9.1 forbids sending it before). */
     javax.sip.header.Header[] pendingCancelReasons;
     boolean cancelSent;
+    /** RFC 3261 §16.6 Timer C: restarted by every provisional, cancelled by the final response. */
+    java.util.concurrent.ScheduledFuture<?> timerC;
 
     Branch(InviteForward owner, String branchId, LegKey leg) {
         this.owner = owner;

@@ -14,10 +14,14 @@ import javax.sip.header.Header;
 import javax.sip.header.ReasonHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One initial INVITE on its way through the proxy: the server transaction it came on and the
@@ -44,9 +48,15 @@ final class InviteForward {
     private Response bestFinal;
     private boolean finalSent;
     private ScheduledFuture<?> noAnswerTimer;
+    private final ScheduledExecutorService timers;
+    private final Duration timerC;
+    private final Clock clock;
 
     InviteForward(Forwarder forwarder, CallTracker tracker, SipProvider provider, ServerTransaction st,
-                  String callId, LegKey outgoingLeg) {
+                  String callId, LegKey outgoingLeg, ScheduledExecutorService timers, Duration timerC, Clock clock) {
+        this.timers = timers;
+        this.timerC = timerC;
+        this.clock = clock;
         this.forwarder = forwarder;
         this.tracker = tracker;
         this.provider = provider;
@@ -63,6 +73,30 @@ final class InviteForward {
 
     synchronized void sent(Branch branch, ClientTransaction ct) {
         branch.transaction = ct;
+        restartTimerC(branch);
+    }
+
+    private void restartTimerC(Branch branch) {
+        if (branch.timerC != null) {
+            branch.timerC.cancel(false);
+        }
+        branch.timerC = timers.schedule(() -> onTimerC(branch), timerC.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Timer C fired (RFC 3261 §16.6 step 11): the branch sent no final response in time. A branch
+     * that sent a provisional is CANCELled; either way it counts as a 408 and its leg ends REJECTED.
+     */
+    synchronized void onTimerC(Branch branch) {
+        if (branch.finalReceived) {
+            return;
+        }
+        LOG.info("call_id={} branch_id={} Timer C fired: no final response within {} s", callId, branch.branchId,
+                timerC.toSeconds());
+        if (branch.provisionalSeen) {
+            sendCancel(branch, new Header[0]);
+        }
+        onTimeout(branch, clock.instant());
     }
 
     synchronized void setNoAnswerTimer(ScheduledFuture<?> timer) {
@@ -80,7 +114,7 @@ final class InviteForward {
 
     /** A branch could not be sent at all: it counts as answered 503 (RFC 3261 §16.7 step 3 spirit). */
     synchronized void sendFailed(Branch branch, Instant at) {
-        branch.finalReceived = true;
+        markFinal(branch);
         signalLeg(branch, new Signal.Failed(branch.leg, 503, at));
         considerFinal(null, 503, at);
     }
@@ -101,6 +135,7 @@ final class InviteForward {
             return; // reordered by the stack's thread pool: the branch is already final
         }
         branch.provisionalSeen = true;
+        restartTimerC(branch);
         if (branch.pendingCancelReasons != null) {
             sendCancel(branch, branch.pendingCancelReasons);
         }
@@ -119,7 +154,7 @@ final class InviteForward {
 
     private void onSuccess(Branch branch, Response response, int status, Instant at) {
         boolean first = !branch.finalReceived;
-        branch.finalReceived = true;
+        markFinal(branch);
         String toTag = SipText.toTag(response);
         signalLeg(branch, new Signal.Answered(branch.leg, status, toTag, at));
         if (finalSent) {
@@ -142,7 +177,7 @@ final class InviteForward {
         if (branch.finalReceived) {
             return;
         }
-        branch.finalReceived = true;
+        markFinal(branch);
         signalLeg(branch, new Signal.Failed(branch.leg, status, at));
         considerFinal(response, status, at);
     }
@@ -152,7 +187,7 @@ final class InviteForward {
         if (branch.finalReceived) {
             return;
         }
-        branch.finalReceived = true;
+        markFinal(branch);
         signalLeg(branch, new Signal.TimedOut(branch.leg));
         considerFinal(null, 408, at);
     }
@@ -238,6 +273,13 @@ final class InviteForward {
         }
         if (outgoingLeg != null) {
             tracker.onSignal(new Signal.Failed(outgoingLeg, sent, at));
+        }
+    }
+
+    private static void markFinal(Branch branch) {
+        branch.finalReceived = true;
+        if (branch.timerC != null) {
+            branch.timerC.cancel(false);
         }
     }
 

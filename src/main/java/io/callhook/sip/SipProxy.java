@@ -51,10 +51,12 @@ final class SipProxy implements SipListener {
     private final Clock clock;
     private final ScheduledExecutorService timers;
     private final Duration noAnswerTimeout;
+    private final Duration timerC;
     private final RecentBranches recentInvites;
 
     SipProxy(Forwarder forwarder, CallRouter router, CallTracker tracker, Clock clock,
-             ScheduledExecutorService timers, Duration noAnswerTimeout) {
+             ScheduledExecutorService timers, Duration noAnswerTimeout, Duration timerC) {
+        this.timerC = timerC;
         this.forwarder = forwarder;
         this.router = router;
         this.tracker = tracker;
@@ -190,7 +192,8 @@ final class SipProxy implements SipListener {
                     Direction.OUTGOING, CallRouter.localParty(owner.user(), null), CallRouter.deviceType(owner.device()),
                     router.calleeParty(request, decision)), at));
         }
-        InviteForward forward = new InviteForward(forwarder, tracker, provider, st, callId, outgoing);
+        InviteForward forward = new InviteForward(forwarder, tracker, provider, st, callId, outgoing, timers,
+                timerC, clock);
         st.setApplicationData(forward);
 
         if (decision instanceof RouteDecision.Refuse refuse) {

@@ -73,7 +73,8 @@ public final class SipServer implements AutoCloseable {
             Forwarder forwarder = new Forwarder(factory.createHeaderFactory(), factory.createMessageFactory(),
                     addresses, local, upstream);
             CallRouter router = new CallRouter(directory, local, upstream != null);
-            SipProxy proxy = new SipProxy(forwarder, router, tracker, clock, timers, settings.noAnswerTimeout());
+            SipProxy proxy = new SipProxy(forwarder, router, tracker, clock, timers, settings.noAnswerTimeout(),
+                    settings.timerC());
             for (SipProvider provider : providers.values()) {
                 provider.addSipListener(proxy);
             }
@@ -104,6 +105,12 @@ public final class SipServer implements AutoCloseable {
         return listeningPoints.stream()
                 .map(lp -> lp.getTransport().toLowerCase() + ":" + lp.getIPAddress() + ":" + lp.getPort())
                 .toList();
+    }
+
+    /** Live SIP transactions in the stack (server + client), for leak checks and metrics. */
+    public int liveTransactions() {
+        gov.nist.javax.sip.stack.SIPTransactionStack nist = (gov.nist.javax.sip.stack.SIPTransactionStack) stack;
+        return nist.getServerTransactionTableSize() + nist.getClientTransactionTableSize();
     }
 
     static Properties stackProperties(String name) {

@@ -14,7 +14,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -53,8 +52,8 @@ class DeadLetterReplayIT {
     @BeforeEach
     void start() throws Exception {
         int devicePort = FreePorts.udpAndTcp();
-        rig = LoopbackRig.start(work, FreePorts.udpAndTcp(), DIRECTORY,
-                Map.of("DEVICE_CONTACT", "sip:" + LoopbackRig.HOST + ":" + devicePort));
+        rig = LoopbackRig.builder(work).directoryTemplate(DIRECTORY)
+                .set("DEVICE_CONTACT", "sip:" + LoopbackRig.HOST + ":" + devicePort).start();
         device = SimplePhone.start("setera.test", LoopbackRig.HOST, devicePort, rig.proxy());
         caller = SimplePhone.start("caller", LoopbackRig.HOST, FreePorts.udpAndTcp(), rig.proxy());
     }

@@ -66,8 +66,8 @@ class DeliveryRetriesIT {
     void start() throws Exception {
         int devicePort = FreePorts.udpAndTcp();
         int upstreamPort = FreePorts.udpAndTcp();
-        rig = LoopbackRig.start(work, upstreamPort, DIRECTORY,
-                Map.of("DEVICE_CONTACT", "sip:" + LoopbackRig.HOST + ":" + devicePort));
+        rig = LoopbackRig.builder(work).directoryTemplate(DIRECTORY).upstreamPort(upstreamPort)
+                .set("DEVICE_CONTACT", "sip:" + LoopbackRig.HOST + ":" + devicePort).start();
         device = SimplePhone.start("setera.test", LoopbackRig.HOST, devicePort, rig.proxy());
         upstream = SimplePhone.start("trunk", LoopbackRig.HOST, upstreamPort, rig.proxy());
         caller = SimplePhone.start("caller", LoopbackRig.HOST, FreePorts.udpAndTcp(), rig.proxy());

@@ -27,6 +27,35 @@ final class Events {
         return out;
     }
 
+    /**
+     * One line per POST, for comparing whole event sequences: {@code user device DIRECTION STATE
+     * [REASON] seq=N}, in arrival order.
+     */
+    static List<String> summary(List<HttpsSink.Received> posts) {
+        return posts.stream().map(p -> fields(p.body())).map(f -> String.join(" ",
+                        java.util.stream.Stream.of(f.get("local_user_id"), f.get("device_type"), f.get("direction"),
+                                        f.get("state"), f.get("termination-reason"), "seq=" + f.get("seq_num"))
+                                .filter(java.util.Objects::nonNull).toList()))
+                .toList();
+    }
+
+    /** The POSTs of one leg (local user + device type), as summaries. */
+    static List<String> summaryOf(List<HttpsSink.Received> posts, String user, String device) {
+        return summary(posts).stream().filter(l -> l.startsWith(user + " " + device + " ")).toList();
+    }
+
+    /** Each leg (user + device) carries one branch_id, and different legs different ones. */
+    static void assertOneBranchPerLeg(List<HttpsSink.Received> posts) {
+        Map<String, String> branchByLeg = new LinkedHashMap<>();
+        for (HttpsSink.Received p : posts) {
+            Map<String, String> f = fields(p.body());
+            String leg = f.get("local_user_id") + " " + f.get("device_type") + " " + f.get("direction");
+            String previous = branchByLeg.putIfAbsent(leg, f.get("branch_id"));
+            assertThat(f.get("branch_id")).as("branch_id of %s", leg).isEqualTo(previous == null ? f.get("branch_id") : previous);
+        }
+        assertThat(new java.util.HashSet<>(branchByLeg.values())).as("distinct branch_id per leg").hasSize(branchByLeg.size());
+    }
+
     static void assertDocumentedCall(List<HttpsSink.Received> posts, String direction, String callId) {
         String[][] expected = {{"1", "EARLY", null}, {"2", "CONFIRMED", null}, {"3", "TERMINATED", "HANGUP"}};
         String branch = null;

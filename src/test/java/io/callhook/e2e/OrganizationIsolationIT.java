@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -68,10 +67,10 @@ class OrganizationIsolationIT {
         blackhole = Blackhole.start();
         int deadPort = FreePorts.udpAndTcp();
         int livePort = FreePorts.udpAndTcp();
-        rig = LoopbackRig.start(work, FreePorts.udpAndTcp(), DIRECTORY, Map.of(
-                "BLACKHOLE_PORT", Integer.toString(blackhole.port()),
-                "DEAD_DEVICE", "sip:" + LoopbackRig.HOST + ":" + deadPort,
-                "LIVE_DEVICE", "sip:" + LoopbackRig.HOST + ":" + livePort));
+        rig = LoopbackRig.builder(work).directoryTemplate(DIRECTORY)
+                .set("BLACKHOLE_PORT", Integer.toString(blackhole.port()))
+                .set("DEAD_DEVICE", "sip:" + LoopbackRig.HOST + ":" + deadPort)
+                .set("LIVE_DEVICE", "sip:" + LoopbackRig.HOST + ":" + livePort).start();
         deadDevice = SimplePhone.start("dead.user", LoopbackRig.HOST, deadPort, rig.proxy());
         liveDevice = SimplePhone.start("live.user", LoopbackRig.HOST, livePort, rig.proxy());
         caller = SimplePhone.start("caller", LoopbackRig.HOST, FreePorts.udpAndTcp(), rig.proxy());

@@ -45,27 +45,47 @@ final class Sipp {
 
     /** A UAS scenario listening on {@code port}; returns once its socket is bound. */
     static Sipp server(String scenario, int port, int controlPort, Path traces) throws Exception {
-        Sipp sipp = start(scenario, port, controlPort, traces, null);
+        return server(scenario, port, controlPort, traces, scenario.replace(".xml", ""));
+    }
+
+    /** As {@link #server(String, int, int, Path)}, named for its traces, with extra SIPp arguments. */
+    static Sipp server(String scenario, int port, int controlPort, Path traces, String name, String... args)
+            throws Exception {
+        Sipp sipp = start(scenario, name, port, controlPort, traces, null, args);
         sipp.awaitBound(port);
         return sipp;
     }
 
     /** A UAC scenario sending one call to {@code target} ({@code host:port}). */
     static Sipp client(String scenario, int port, int controlPort, Path traces, String target) throws Exception {
-        return start(scenario, port, controlPort, traces, target);
+        return start(scenario, scenario.replace(".xml", ""), port, controlPort, traces, target);
     }
 
-    private static Sipp start(String scenario, int port, int controlPort, Path traces, String target)
-            throws IOException {
-        String name = scenario.replace(".xml", "");
+    /** As {@link #client(String, int, int, Path, String)}, named for its traces, with extra SIPp arguments. */
+    static Sipp client(String scenario, int port, int controlPort, Path traces, String name, String target,
+                       String... args) throws Exception {
+        return start(scenario, name, port, controlPort, traces, target, args);
+    }
+
+    private static Sipp start(String scenario, String name, int port, int controlPort, Path traces, String target,
+                              String... args) throws IOException {
         Path log = traces.resolve(name + ".logs.log");
         List<String> cmd = new ArrayList<>(List.of("sipp", "-sf", SCENARIOS.resolve(scenario).toString(),
                 "-i", "127.0.0.1", "-p", String.valueOf(port), "-cp", String.valueOf(controlPort),
-                "-mp", String.valueOf(controlPort + 2), "-t", "u1", "-m", "1", "-nd", "-nostdin",
-                "-timeout", "30s", "-timeout_error",
+                "-mp", String.valueOf(controlPort + 2), "-t", "u1", "-nd", "-nostdin",
                 "-trace_err", "-error_file", traces.resolve(name + ".errors.log").toString(),
-                "-trace_msg", "-message_file", traces.resolve(name + ".messages.log").toString(),
                 "-trace_logs", "-log_file", log.toString()));
+        boolean load = List.of(args).contains("-m");
+        // -timeout bounds the whole SIPp run; a load run gets longer and no message trace, which
+        // is synchronous I/O that would slow SIPp down (see the JAIN-SIP/SIPp notes, §4.3)
+        cmd.addAll(List.of("-timeout", load ? "120s" : "30s", "-timeout_error"));
+        if (!load) {
+            cmd.addAll(List.of("-trace_msg", "-message_file", traces.resolve(name + ".messages.log").toString()));
+        }
+        if (!List.of(args).contains("-m")) {
+            cmd.addAll(List.of("-m", "1"));
+        }
+        cmd.addAll(List.of(args));
         if (target != null) {
             cmd.add(target);
         }
@@ -103,6 +123,14 @@ final class Sipp {
         return false;
     }
 
+    /** Waits for the one call and fails the test, with SIPp's own words, unless it went as scripted. */
+    void assertSucceeded(Duration timeout, Path traces) throws Exception {
+        int exit = await(timeout);
+        if (exit != 0) {
+            fail(name + " exited " + exit + " (traces in " + traces + "): " + lastLines());
+        }
+    }
+
     /** Waits for SIPp to finish its one call; its exit code (0 = the call went as scripted). */
     int await(Duration timeout) throws InterruptedException {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -134,7 +162,8 @@ final class Sipp {
         if (!Files.exists(logFile)) {
             return out;
         }
-        Matcher m = Pattern.compile("(\\w+)=(\\S+)").matcher(Files.readString(logFile));
+        // a value runs to the next " key=" or the end of the line (a Reason value has spaces)
+        Matcher m = Pattern.compile("(\\w+)=(.*?)(?= \\w+=|$)", Pattern.MULTILINE).matcher(Files.readString(logFile));
         while (m.find()) {
             out.put(m.group(1), m.group(2));
         }
