@@ -69,6 +69,11 @@ public final class Directories {
         }
 
         @Override
+        public Optional<DeviceOwner> deviceByAuthUser(String realm, String authUser) {
+            return cache.deviceByAuthUser(realm, authUser);
+        }
+
+        @Override
         public String normalize(String rawNumber) {
             return cache.normalize(rawNumber);
         }

@@ -21,6 +21,9 @@ public interface Directory {
     /** The device whose AOR or static contact is this SIP URI (scheme, user and host compared). */
     Optional<DeviceOwner> deviceByUri(String sipUri);
 
+    /** The device that authenticates (digest) as {@code authUser} in {@code realm}; both compared exactly. */
+    Optional<DeviceOwner> deviceByAuthUser(String realm, String authUser);
+
     /**
      * The E.164 form of a number seen on the wire (a user part, a From display), trying the
      * organizations' default regions; the input unchanged when it cannot be parsed.
