@@ -113,7 +113,8 @@ final class Admission {
                 if (event.getServerTransaction() != null || tokens.carriedBy(request, local)) {
                     return true;
                 }
-                LOG.info("call_id={} refused: ACK from untrusted {} outside any dialog of ours, dropped",
+                // usually the ACK of a 407 we sent statelessly; otherwise nothing we forward
+                LOG.debug("call_id={} ACK from untrusted {} outside any dialog of ours: dropped",
                         SipText.callId(request), address(source));
                 return false;
             }

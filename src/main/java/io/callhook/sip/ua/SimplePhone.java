@@ -89,6 +89,7 @@ public final class SimplePhone implements SipListener, AutoCloseable {
     private final String registerCallId = UUID.randomUUID() + "@register";
     private final AtomicLong registerCSeq = new AtomicLong();
     private final Map<Long, CompletableFuture<Response>> registrations = new ConcurrentHashMap<>();
+    private final AtomicInteger challengesAnswered = new AtomicInteger();
 
     private SimplePhone(String name, SipStack stack, SipProvider provider, ListeningPoint lp, SipFactory factory)
             throws Exception {
@@ -204,6 +205,7 @@ public final class SimplePhone implements SipListener, AutoCloseable {
         ((ViaHeader) retry.getHeader(ViaHeader.NAME)).removeParameter("branch");
         retry.removeHeader(AuthorizationHeader.NAME);
         retry.removeHeader(ProxyAuthorizationHeader.NAME);
+        challengesAnswered.incrementAndGet();
         synchronized (this) {
             lastChallenge = chosen;
             nonceCount = 0;
@@ -212,6 +214,11 @@ public final class SimplePhone implements SipListener, AutoCloseable {
         ClientTransaction ct = provider.getNewClientTransaction(retry);
         ct.sendRequest();
         return ct;
+    }
+
+    /** How many 401/407 challenges this phone answered with credentials. */
+    public int challengesAnswered() {
+        return challengesAnswered.get();
     }
 
     /** How long an incoming call rings (180) before the phone answers it (200). */
