@@ -228,9 +228,15 @@ final class Admission {
             challenge(provider, request, status, new Challenge(device.realm(), List.of(algorithm)), false);
             return false;
         }
-        if (!credentials.matches(device.ha1(), method) || !sameUri(credentials.uri(), request.getRequestURI())) {
+        if (!credentials.matches(device.ha1(), method)) {
             LOG.warn("call_id={} auth refused: {} from {}: wrong credentials for user={} realm={} device={}: 403",
                     callId, method, address(source), credentials.username(), credentials.realm(), device.aor());
+            answer(provider, request, 403, "Forbidden", List.of());
+            return false;
+        }
+        if (!digestUriFits(credentials.uri(), request.getRequestURI())) {
+            LOG.warn("call_id={} auth refused: {} from {}: user={} answered for uri {}, not for this request's {}: 403",
+                    callId, method, address(source), credentials.username(), credentials.uri(), request.getRequestURI());
             answer(provider, request, 403, "Forbidden", List.of());
             return false;
         }
@@ -262,14 +268,24 @@ final class Admission {
         return colon < 0 ? header : header.substring(colon + 1).strip();
     }
 
-    /** The digest {@code uri} must name the Request-URI (scheme, user, host, port), so a response cannot be reused elsewhere. */
-    private static boolean sameUri(String digestUri, URI requestUri) {
+    /**
+     * The digest {@code uri} must name the Request-URI (scheme, user, host, port) or this proxy
+     * (SIPp, for one, answers for {@code sip:proxy-host:port}). Each response is good for one
+     * request anyway ({@link NonceCounts}).
+     */
+    private boolean digestUriFits(String digestUri, URI requestUri) {
         String r = requestUri.toString();
         if (digestUri.equals(r)) {
             return true;
         }
-        Optional<SipUri> a = SipUri.parse(digestUri);
-        return a.isPresent() && a.equals(SipUri.parse(r));
+        Optional<SipUri> given = SipUri.parse(digestUri);
+        if (given.isEmpty()) {
+            return false;
+        }
+        if (given.equals(SipUri.parse(r))) {
+            return true;
+        }
+        return given.get().user() == null && local.isOurs(given.get());
     }
 
     private void challenge(SipProvider provider, Request request, int status, Challenge challenge, boolean stale) {

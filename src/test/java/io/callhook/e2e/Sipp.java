@@ -45,27 +45,40 @@ final class Sipp {
 
     /** A UAS scenario listening on {@code port}; returns once its socket is bound. */
     static Sipp server(String scenario, int port, int controlPort, Path traces) throws Exception {
-        Sipp sipp = start(scenario, port, controlPort, traces, null);
+        return server(scenario, "127.0.0.1", port, controlPort, traces);
+    }
+
+    /** A UAS scenario listening on {@code ip:port}; returns once its socket is bound. */
+    static Sipp server(String scenario, String ip, int port, int controlPort, Path traces, String... extraArgs)
+            throws Exception {
+        Sipp sipp = start(scenario, ip, port, controlPort, traces, null, extraArgs);
         sipp.awaitBound(port);
         return sipp;
     }
 
     /** A UAC scenario sending one call to {@code target} ({@code host:port}). */
     static Sipp client(String scenario, int port, int controlPort, Path traces, String target) throws Exception {
-        return start(scenario, port, controlPort, traces, target);
+        return client(scenario, "127.0.0.1", port, controlPort, traces, target);
     }
 
-    private static Sipp start(String scenario, int port, int controlPort, Path traces, String target)
-            throws IOException {
+    /** A UAC scenario on {@code ip:port} sending one call to {@code target}, with more SIPp options. */
+    static Sipp client(String scenario, String ip, int port, int controlPort, Path traces, String target,
+                       String... extraArgs) throws Exception {
+        return start(scenario, ip, port, controlPort, traces, target, extraArgs);
+    }
+
+    private static Sipp start(String scenario, String ip, int port, int controlPort, Path traces, String target,
+                              String... extraArgs) throws IOException {
         String name = scenario.replace(".xml", "");
         Path log = traces.resolve(name + ".logs.log");
         List<String> cmd = new ArrayList<>(List.of("sipp", "-sf", SCENARIOS.resolve(scenario).toString(),
-                "-i", "127.0.0.1", "-p", String.valueOf(port), "-cp", String.valueOf(controlPort),
+                "-i", ip, "-p", String.valueOf(port), "-cp", String.valueOf(controlPort),
                 "-mp", String.valueOf(controlPort + 2), "-t", "u1", "-m", "1", "-nd", "-nostdin",
                 "-timeout", "30s", "-timeout_error",
                 "-trace_err", "-error_file", traces.resolve(name + ".errors.log").toString(),
                 "-trace_msg", "-message_file", traces.resolve(name + ".messages.log").toString(),
                 "-trace_logs", "-log_file", log.toString()));
+        cmd.addAll(List.of(extraArgs));
         if (target != null) {
             cmd.add(target);
         }
@@ -126,6 +139,12 @@ final class Sipp {
 
     void kill() {
         process.destroyForcibly();
+    }
+
+    /** Every message SIPp sent or received, as its {@code -trace_msg} file has them (empty when none). */
+    String messages() throws IOException {
+        Path messages = outFile.resolveSibling(name + ".messages.log");
+        return Files.exists(messages) ? Files.readString(messages) : "";
     }
 
     /** The {@code key=value} pairs of the scenario's {@code <log>} line. */
