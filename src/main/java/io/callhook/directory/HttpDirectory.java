@@ -173,7 +173,11 @@ public final class HttpDirectory implements Directory {
         } catch (ExecutionException | RuntimeException e) {
             return Optional.empty();
         }
-        return fragment == null ? Optional.empty() : fragment.flatMap(extract);
+        if (fragment == null) {
+            cache.asMap().remove(query, future); // a failed miss: Caffeine drops it too, maybe a moment later
+            return Optional.empty();
+        }
+        return fragment.flatMap(extract);
     }
 
     /** Loads misses (a failure is not cached) and reloads stale answers (a failure keeps the old one). */
