@@ -149,6 +149,19 @@ public final class HttpDirectory implements Directory {
     }
 
     @Override
+    public Optional<Optional<DeviceOwner>> deviceByUriIfReady(String sipUri) {
+        Optional<SipUri> uri = SipUri.parse(sipUri).filter(u -> u.user() != null);
+        return uri.isEmpty() ? Optional.of(Optional.empty())
+                : ready(new Query(Kind.DEVICE_URI, uri.get().toString(), null), d -> d.deviceByUri(sipUri));
+    }
+
+    @Override
+    public Optional<Optional<DeviceOwner>> deviceByAuthUserIfReady(String realm, String authUser) {
+        return realm == null || authUser == null ? Optional.of(Optional.empty())
+                : ready(new Query(Kind.AUTH_USER, authUser, realm), d -> d.deviceByAuthUser(realm, authUser));
+    }
+
+    @Override
     public String normalize(String rawNumber) {
         return StaticDirectory.normalize(rawNumber, regions);
     }
@@ -178,6 +191,20 @@ public final class HttpDirectory implements Directory {
             return Optional.empty();
         }
         return fragment.flatMap(extract);
+    }
+
+    /** The answer if it is at hand; else empty, and the fetch is started (or goes on) without waiting. */
+    private <T> Optional<Optional<T>> ready(Query query, Function<StaticDirectory, Optional<T>> extract) {
+        CompletableFuture<Optional<StaticDirectory>> future = cache.get(query);
+        if (!future.isDone()) {
+            return Optional.empty();
+        }
+        Optional<StaticDirectory> fragment = future.isCompletedExceptionally() ? null : future.join();
+        if (fragment == null) {
+            cache.asMap().remove(query, future);
+            return Optional.empty();
+        }
+        return Optional.of(fragment.flatMap(extract));
     }
 
     /** Loads misses (a failure is not cached) and reloads stale answers (a failure keeps the old one). */

@@ -74,6 +74,18 @@ final class LayeredDirectory implements ReloadableDirectory {
     }
 
     @Override
+    public Optional<Optional<DeviceOwner>> deviceByUriIfReady(String sipUri) {
+        Optional<DeviceOwner> fromFile = file == null ? Optional.empty() : file.deviceByUri(sipUri);
+        return fromFile.isPresent() ? Optional.of(fromFile) : http.deviceByUriIfReady(sipUri);
+    }
+
+    @Override
+    public Optional<Optional<DeviceOwner>> deviceByAuthUserIfReady(String realm, String authUser) {
+        Optional<DeviceOwner> fromFile = file == null ? Optional.empty() : file.deviceByAuthUser(realm, authUser);
+        return fromFile.isPresent() ? Optional.of(fromFile) : http.deviceByAuthUserIfReady(realm, authUser);
+    }
+
+    @Override
     public String normalize(String rawNumber) {
         return StaticDirectory.normalize(rawNumber, regions());
     }

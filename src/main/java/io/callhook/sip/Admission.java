@@ -147,7 +147,13 @@ final class Admission {
     }
 
     private boolean admitRegister(SipProvider provider, Request request, boolean trusted, InetAddress source) {
-        Optional<DeviceOwner> owner = directory.deviceByUri(uriOf(request, ToHeader.NAME));
+        String aor = uriOf(request, ToHeader.NAME);
+        Optional<Optional<DeviceOwner>> named = trusted ? Optional.of(directory.deviceByUri(aor))
+                : directory.deviceByUriIfReady(aor);
+        if (named.isEmpty()) { // a slow directory source does not know yet: challenge, it will by the retry
+            return authenticate(provider, request, source, Response.UNAUTHORIZED, anyDevice(aor));
+        }
+        Optional<DeviceOwner> owner = named.get();
         if (owner.isEmpty()) {
             return true; // the registrar answers 404
         }
@@ -170,11 +176,16 @@ final class Admission {
     private record Challenge(String realm, List<DigestAlgorithm> algorithms) {}
 
     private Challenge challengeFor(String uri) {
-        Optional<DeviceOwner> owner = directory.deviceByUri(uri);
+        Optional<DeviceOwner> owner = directory.deviceByUriIfReady(uri).flatMap(o -> o); // never waits: anyone may send this
         if (owner.isPresent() && owner.get().device().ha1() != null && owner.get().device().realm() != null) {
             Device d = owner.get().device();
             return new Challenge(d.realm(), List.of(algorithmOf(d)));
         }
+        return anyDevice(uri);
+    }
+
+    /** For a device not known (yet): the URI's host as realm (the default realm of a device), both algorithms. */
+    private static Challenge anyDevice(String uri) {
         String realm = SipUri.parse(uri).map(SipUri::host).orElse("callhook");
         return new Challenge(realm, List.of(DigestAlgorithm.SHA_256, DigestAlgorithm.MD5));
     }
@@ -197,13 +208,25 @@ final class Admission {
         }
         DigestCredentials credentials = null;
         DeviceOwner owner = null;
+        boolean notAtHand = false;
         for (DigestCredentials c : offered) {
-            Optional<DeviceOwner> o = directory.deviceByAuthUser(c.realm(), c.username());
-            if (o.isPresent() && o.get().device().ha1() != null) {
+            Optional<Optional<DeviceOwner>> o = directory.deviceByAuthUserIfReady(c.realm(), c.username());
+            if (o.isEmpty()) {
+                notAtHand = true;
+            } else if (o.get().isPresent() && o.get().get().device().ha1() != null) {
                 credentials = c;
-                owner = o.get();
+                owner = o.get().get();
                 break;
             }
+        }
+        if (owner == null && notAtHand) {
+            // a slow directory source is being asked: the same credentials will do on the new nonce
+            LOG.debug("call_id={} {} from {}: credentials not checkable yet: new challenge (stale=true)", callId, method,
+                    address(source));
+            DigestCredentials c = offered.get(0);
+            challenge(provider, request, status, new Challenge(c.realm(), c.algorithm() != null
+                    ? List.of(c.algorithm()) : challenge.algorithms()), true);
+            return false;
         }
         if (owner == null) {
             DigestCredentials c = offered.get(0);

@@ -165,6 +165,23 @@ class HttpDirectoryTest {
     }
 
     @Test
+    void anAccessControlLookupNeverWaitsAndHasTheAnswerNextTime() {
+        serveAlice("DESKTOP");
+        delayMillis = 300;
+        HttpDirectory directory = directory(Duration.ofSeconds(1));
+        long started = System.nanoTime();
+        assertThat(directory.deviceByAuthUserIfReady("acme.example", "alice")).as("not at hand yet").isEmpty();
+        assertThat(directory.deviceByUriIfReady("sip:alice@acme.example")).isEmpty();
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(200));
+        eventually(() -> directory.deviceByAuthUserIfReady("acme.example", "alice").isPresent());
+        assertThat(directory.deviceByAuthUserIfReady("acme.example", "alice").orElseThrow()).isPresent();
+        assertThat(directory.deviceByAuthUserIfReady("acme.example", "mallory")).isEmpty();
+        eventually(() -> directory.deviceByAuthUserIfReady("acme.example", "mallory").isPresent());
+        assertThat(directory.deviceByAuthUserIfReady("acme.example", "mallory").orElseThrow())
+                .as("known to be nobody (404)").isEmpty();
+    }
+
+    @Test
     void anOldAnswerServesWhileARefreshFetchesTheNewOne() {
         serveAlice("SOFT");
         HttpDirectory directory = directory(Duration.ofSeconds(1));

@@ -85,9 +85,15 @@ class AdmissionTest {
         local = new LocalAddresses(List.of(lp));
         Webhook webhook = new Webhook(URI.create("https://crm.example.com/hooks"), null, Webhook.DEFAULT_STATES, null,
                 false, Webhook.DEFAULT_TIMEOUT, Webhook.DEFAULT_MAX_AGE, Webhook.DEFAULT_RETRY_SCHEDULE);
-        StaticDirectory directory = new StaticDirectory(new DirectoryData(
+        directory = new StaticDirectory(new DirectoryData(
                 List.of(new Organization("seteratesting", "FI", webhook, PrivacyOptions.KEEP_ALL)), List.of(USER), List.of()));
-        admission = new Admission(List.of(Cidr.parse("127.0.0.1/32")), directory,
+        admission = admission(directory);
+    }
+
+    final StaticDirectory directory;
+
+    private Admission admission(io.callhook.directory.Directory directory) {
+        return new Admission(List.of(Cidr.parse("127.0.0.1/32")), directory,
                 new Nonces(clock, Duration.ofMinutes(5), new byte[32]), new NonceCounts(clock, Duration.ofMinutes(5)),
                 tokens, local, messages, headers);
     }
@@ -189,6 +195,27 @@ class AdmissionTest {
                 DESK_PASSWORD, 1))).isFalse();
         assertThat(last().getStatusCode()).isEqualTo(407);
         assertThat(challengeOf(last()).stale()).isTrue();
+    }
+
+    @Test
+    void credentialsASlowDirectoryCannotCheckYetGetAStaleChallengeInsteadOfAWait() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean ready = new java.util.concurrent.atomic.AtomicBoolean();
+        io.callhook.directory.Directory slow = (io.callhook.directory.Directory) Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {io.callhook.directory.Directory.class}, (p, m, args) ->
+                        m.getName().endsWith("IfReady") && !ready.get() ? java.util.Optional.empty()
+                                : m.invoke(directory, args));
+        Admission withSlowDirectory = admission(slow);
+        admission.admit(provider, new RequestEvent(provider, null, null,
+                request("INVITE", "<sip:setera.desk@seteratesting.fi>", "127.0.0.2", "")));
+        DigestChallenge c = challengeOf(last());
+        Request first = withCredentials(request("INVITE", "<sip:x@y>", "127.0.0.2", ""), c, "setera.desk", DESK_PASSWORD, 1);
+        assertThat(withSlowDirectory.admit(provider, new RequestEvent(provider, null, null, first))).isFalse();
+        assertThat(last().getStatusCode()).isEqualTo(407);
+        assertThat(challengeOf(last()).stale()).isTrue();
+        ready.set(true);
+        Request retry = withCredentials(request("INVITE", "<sip:x@y>", "127.0.0.2", ""), challengeOf(last()),
+                "setera.desk", DESK_PASSWORD, 1);
+        assertThat(withSlowDirectory.admit(provider, new RequestEvent(provider, null, null, retry))).isTrue();
     }
 
     @Test
