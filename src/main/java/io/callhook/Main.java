@@ -83,8 +83,7 @@ public final class Main implements Callable<Integer> {
             ReloadableDirectory directory;
             try {
                 config = ConfigLoader.load(configFile);
-                directory = Directories.fromFile(config.directory().file(), config.directory().cacheMaxEntries(),
-                        config.directory().cacheTtl());
+                directory = Directories.from(config.directory());
             } catch (ConfigException e) {
                 e.problems().forEach(p -> err.println(p));
                 return CONFIG_ERROR;
@@ -127,11 +126,14 @@ public final class Main implements Callable<Integer> {
                 CallhookConfig loaded = ConfigLoader.load(configFile.path);
                 out.println(configFile.path + ": OK");
                 Path directoryFile = loaded.directory().file();
-                try {
-                    Directories.fromFile(directoryFile, loaded.directory().cacheMaxEntries(), loaded.directory().cacheTtl());
-                    out.println(directoryFile + ": OK");
-                } catch (ConfigException e) {
-                    problems.addAll(e.problems());
+                if (directoryFile != null) {   // an HTTP directory source is not contacted: it may be down now
+                    try {
+                        Directories.fromFile(directoryFile, loaded.directory().cacheMaxEntries(),
+                                loaded.directory().cacheTtl());
+                        out.println(directoryFile + ": OK");
+                    } catch (ConfigException e) {
+                        problems.addAll(e.problems());
+                    }
                 }
             } catch (ConfigException e) {
                 problems.addAll(e.problems());

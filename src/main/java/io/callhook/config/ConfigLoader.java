@@ -2,6 +2,7 @@ package io.callhook.config;
 
 import io.callhook.config.CallhookConfig.Admin;
 import io.callhook.config.CallhookConfig.DirectorySettings;
+import io.callhook.config.CallhookConfig.HttpDirectory;
 import io.callhook.config.CallhookConfig.ListenAddress;
 import io.callhook.config.CallhookConfig.Outbox;
 import io.callhook.config.CallhookConfig.Sip;
@@ -22,6 +23,7 @@ public final class ConfigLoader {
 
     public static final Duration DEFAULT_NO_ANSWER_TIMEOUT = Duration.ofSeconds(60);
     public static final Duration DEFAULT_MAX_CALL_DURATION = Duration.ofHours(12);
+    public static final Duration DEFAULT_NONCE_TTL = Duration.ofMinutes(5);
     public static final int DEFAULT_CACHE_MAX_ENTRIES = 100_000;
     public static final Duration DEFAULT_CACHE_TTL = Duration.ofMinutes(5);
     public static final Path DEFAULT_OUTBOX_PATH = Path.of("data/outbox.db");
@@ -40,7 +42,8 @@ public final class ConfigLoader {
     }
 
     private static Sip sip(YamlNode sip) {
-        sip.allowKeys("listen", "upstream", "trusted_peers", "no_answer_timeout", "max_call_duration", "trace", "timer_c");
+        sip.allowKeys("listen", "upstream", "trusted_peers", "no_answer_timeout", "max_call_duration", "trace",
+                "timer_c", "nonce_ttl");
         YamlNode listenNode = sip.get("listen");
         List<ListenAddress> listen = new ArrayList<>();
         if (listenNode.require()) {
@@ -70,7 +73,8 @@ public final class ConfigLoader {
                 sip.get("no_answer_timeout").duration(DEFAULT_NO_ANSWER_TIMEOUT),
                 sip.get("max_call_duration").duration(DEFAULT_MAX_CALL_DURATION),
                 sip.get("trace").bool(false),
-                sip.get("timer_c").duration(CallhookConfig.Sip.DEFAULT_TIMER_C));
+                sip.get("timer_c").duration(CallhookConfig.Sip.DEFAULT_TIMER_C),
+                sip.get("nonce_ttl").duration(DEFAULT_NONCE_TTL));
     }
 
     private static Optional<ListenAddress> listenAddress(YamlNode item) {
@@ -93,16 +97,23 @@ public final class ConfigLoader {
     }
 
     private static DirectorySettings directory(YamlNode directory) {
-        directory.allowKeys("file", "cache");
+        directory.allowKeys("file", "cache", "http");
         YamlNode fileNode = directory.get("file");
-        Path file = fileNode.requiredText().map(t -> Path.of(t.strip())).orElse(null);
+        YamlNode httpNode = directory.get("http");
+        Path file;
+        if (httpNode.isPresent() && !fileNode.isPresent()) {
+            file = null; // the HTTP source answers alone
+        } else {
+            file = fileNode.requiredText().map(t -> Path.of(t.strip())).orElse(null);
+        }
         if (file != null && !(Files.isRegularFile(file) && Files.isReadable(file))) {
             fileNode.problem("no such readable file: " + file);
         }
         YamlNode cache = directory.get("cache");
         cache.allowKeys("max_entries", "ttl");
         int maxEntries = cache.get("max_entries").integer(1, Integer.MAX_VALUE).orElse(DEFAULT_CACHE_MAX_ENTRIES);
-        return new DirectorySettings(file, maxEntries, cache.get("ttl").duration(DEFAULT_CACHE_TTL));
+        HttpDirectory http = httpNode.isPresent() ? HttpDirectoryReader.read(httpNode) : null;
+        return new DirectorySettings(file, maxEntries, cache.get("ttl").duration(DEFAULT_CACHE_TTL), http);
     }
 
     private static Outbox outbox(YamlNode outbox) {

@@ -121,6 +121,24 @@ public final class YamlNode {
         }
     }
 
+    /** The keys of this mapping, in order; empty when absent, a problem when this is not a mapping. */
+    public List<String> keys() {
+        if (node == null) {
+            return List.of();
+        }
+        if (!(node instanceof MappingNode mapping)) {
+            problem(notA("a mapping of keys to values"));
+            return List.of();
+        }
+        List<String> keys = new ArrayList<>();
+        for (NodeTuple t : mapping.getValue()) {
+            if (t.getKeyNode() instanceof ScalarNode k) {
+                keys.add(k.getValue());
+            }
+        }
+        return keys;
+    }
+
     /** The items of this list; empty when absent, a problem when this is not a list. */
     public List<YamlNode> list() {
         if (node == null) {

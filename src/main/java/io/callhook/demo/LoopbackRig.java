@@ -30,6 +30,8 @@ import java.util.regex.Pattern;
 public final class LoopbackRig implements AutoCloseable {
 
     public static final String HOST = "127.0.0.1";
+    /** A loopback address outside the rig's trusted peers, for access-control tests. */
+    public static final String UNTRUSTED_HOST = "127.0.0.2";
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Z0-9_]+)}");
 
     private final HttpsSink sink;
@@ -38,9 +40,13 @@ public final class LoopbackRig implements AutoCloseable {
     private final Path directoryFile;
     private final Path configFile;
     private final Path caFile;
+    private final ReloadableDirectory directory;
+    private final Map<String, String> placeholders;
 
     private LoopbackRig(HttpsSink sink, Callhook callhook, int proxyPort, Path directoryFile, Path configFile,
-                        Path caFile) {
+                        Path caFile, ReloadableDirectory directory, Map<String, String> placeholders) {
+        this.directory = directory;
+        this.placeholders = placeholders;
         this.sink = sink;
         this.callhook = callhook;
         this.proxyPort = proxyPort;
@@ -51,7 +57,7 @@ public final class LoopbackRig implements AutoCloseable {
 
     /** The documented example's directory: its SOFT device at {@code devicePort}, the upstream at {@code upstreamPort}. */
     public static LoopbackRig start(Path workDir, int devicePort, int upstreamPort) throws Exception {
-        return builder(workDir).set("DEVICE_CONTACT", "sip:" + HOST + ":" + devicePort).upstreamPort(upstreamPort).start();
+        return builder(workDir).devicePort(devicePort).upstreamPort(upstreamPort).start();
     }
 
     public static Builder builder(Path workDir) {
@@ -67,6 +73,10 @@ public final class LoopbackRig implements AutoCloseable {
         private Duration noAnswerTimeout = Duration.ofSeconds(60);
         private Duration maxCallDuration = Duration.ofHours(12);
         private Duration timerC = CallhookConfig.Sip.DEFAULT_TIMER_C;
+        private int devicePort = -1;
+        private List<String> trustedPeers = List.of(HOST + "/32");
+        private CallhookConfig.HttpDirectory httpDirectory;
+        private boolean withFile = true;
 
         private Builder(Path workDir) {
             this.workDir = workDir;
@@ -79,6 +89,34 @@ public final class LoopbackRig implements AutoCloseable {
 
         public Builder set(String placeholder, String value) {
             values.put(placeholder, value);
+            return this;
+        }
+
+        /** Same as {@link #directoryTemplate}. */
+        public Builder directory(String template) {
+            return directoryTemplate(template);
+        }
+
+        /** Same as {@link #set}. */
+        public Builder placeholder(String name, String value) {
+            return set(name, value);
+        }
+
+        /** Where the documented example's SOFT device listens ({@code ${DEVICE_CONTACT}}). */
+        public Builder devicePort(int port) {
+            this.devicePort = port;
+            return this;
+        }
+
+        public Builder trustedPeers(List<String> cidrs) {
+            this.trustedPeers = List.copyOf(cidrs);
+            return this;
+        }
+
+        /** Looks users up in this HTTP directory source too (after the file, or alone without one). */
+        public Builder httpDirectory(CallhookConfig.HttpDirectory http, boolean alsoFile) {
+            this.httpDirectory = http;
+            this.withFile = alsoFile;
             return this;
         }
 
@@ -110,9 +148,14 @@ public final class LoopbackRig implements AutoCloseable {
             try {
                 values.put("WEBHOOK_URL", sink.url().toString());
                 values.put("CA_FILE", caFile.toString());
+                values.put("SINK_CA_FILE", caFile.toString());
+                values.putIfAbsent("DEVICE_CONTACT",
+                        "sip:" + HOST + ":" + (devicePort > 0 ? devicePort : FreePorts.udpAndTcp()));
                 Path directoryFile = workDir.resolve("directory.yaml");
                 Files.writeString(directoryFile, fill(template != null ? template : demoTemplate(), values));
-                ReloadableDirectory directory = Directories.fromFile(directoryFile, 10_000, Duration.ofMinutes(5));
+                CallhookConfig.DirectorySettings directorySettings = new CallhookConfig.DirectorySettings(
+                        withFile ? directoryFile : null, 10_000, Duration.ofMinutes(5), httpDirectory);
+                ReloadableDirectory directory = Directories.from(directorySettings);
                 int proxyPort = FreePorts.udpAndTcp();
                 int upstream = upstreamPort > 0 ? upstreamPort : FreePorts.udpAndTcp();
                 Path outbox = workDir.resolve("outbox.db");
@@ -122,11 +165,11 @@ public final class LoopbackRig implements AutoCloseable {
                         new CallhookConfig.Sip(List.of(new CallhookConfig.ListenAddress("udp", HOST, proxyPort),
                                 new CallhookConfig.ListenAddress("tcp", HOST, proxyPort)),
                                 "sip:" + HOST + ":" + upstream,
-                                List.of("127.0.0.1/32"), noAnswerTimeout, maxCallDuration, false, timerC),
-                        new CallhookConfig.DirectorySettings(directoryFile, 10_000, Duration.ofMinutes(5)),
-                        new CallhookConfig.Outbox(outbox), new CallhookConfig.Admin(null));
+                                trustedPeers, noAnswerTimeout, maxCallDuration, false, timerC,
+                                io.callhook.config.ConfigLoader.DEFAULT_NONCE_TTL),
+                        directorySettings, new CallhookConfig.Outbox(outbox), new CallhookConfig.Admin(null));
                 return new LoopbackRig(sink, Callhook.start(config, directory, Clock.systemUTC()), proxyPort,
-                        directoryFile, configFile, caFile);
+                        directoryFile, configFile, caFile, directory, Map.copyOf(values));
             } catch (Exception | Error e) {
                 sink.close();
                 throw e;
@@ -167,6 +210,21 @@ public final class LoopbackRig implements AutoCloseable {
         try (InputStream in = LoopbackRig.class.getResourceAsStream("directory.yaml")) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
+    }
+
+    public ReloadableDirectory directory() {
+        return directory;
+    }
+
+    /**
+     * Replaces the directory file with {@code template} (placeholders filled as at start), in one
+     * atomic rename, as an operator's deployment tool would; the running callhook picks it up.
+     */
+    public void writeDirectory(String template) throws IOException {
+        Path tmp = directoryFile.resolveSibling(directoryFile.getFileName() + ".tmp");
+        Files.writeString(tmp, fill(template, placeholders));
+        Files.move(tmp, directoryFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     public HttpsSink sink() {

@@ -17,7 +17,7 @@ import java.util.function.Function;
  */
 public final class CachingDirectory implements Directory {
 
-    private enum Kind { ORGANIZATION, USER, USER_BY_NUMBER, FUNCTION_NUMBER, DEVICE_BY_URI }
+    private enum Kind { ORGANIZATION, USER, USER_BY_NUMBER, FUNCTION_NUMBER, DEVICE_BY_URI, DEVICE_BY_AUTH_USER }
 
     /** The version makes answers from before a reload unreachable, with no race against it. */
     private record Lookup(Kind kind, String key, long version) {}
@@ -62,7 +62,16 @@ public final class CachingDirectory implements Directory {
         return lookup(Kind.DEVICE_BY_URI, sipUri, source::deviceByUri);
     }
 
-    /** Not cached: parsing a number is fast and needs no I/O. */
+    @Override
+    public Optional<DeviceOwner> deviceByAuthUser(String realm, String authUser) {
+        if (realm == null || authUser == null) {
+            return Optional.empty();
+        }
+        return lookup(Kind.DEVICE_BY_AUTH_USER, realm + '\n' + authUser,
+                key -> source.deviceByAuthUser(realm, authUser));
+    }
+
+    /** Not cached: parsing a number is fast and needs no I/O. Unparsable numbers are logged once. */
     @Override
     public String normalize(String rawNumber) {
         return StaticDirectory.normalize(rawNumber, source.regions());

@@ -60,6 +60,13 @@ final class DeviceReader {
         if (authUser != null && realm == null) {
             realm = aor.flatMap(SipUri::parse).map(SipUri::host).orElse(null);
         }
+        if (authUser != null && realm != null) {
+            String r = realm;
+            YamlNode userNode = device.get("auth_user");
+            claims.claim(new StaticDirectory.AuthKey(realm, authUser), device.path(), "a device of " + userId,
+                    userNode.line()).ifPresent(earlier -> userNode.problem("duplicate auth_user " + authUser
+                    + " in realm " + r + ": already used by " + earlier.description() + " (line " + earlier.line() + ")"));
+        }
         if (type.isEmpty() || aor.isEmpty()) {
             return Optional.empty();
         }

@@ -1,6 +1,7 @@
 package io.callhook.directory;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import io.callhook.config.CallhookConfig;
 import io.callhook.config.ConfigException;
 import io.callhook.config.ConfigProblem;
 
@@ -13,6 +14,23 @@ import java.util.Optional;
 public final class Directories {
 
     private Directories() {}
+
+    /**
+     * The directory {@code callhook.yaml} asks for: the file (cached, reloaded when it changes), an
+     * HTTP source ({@link HttpDirectory}), or both — then the file answers first and the HTTP source
+     * is asked for what the file does not know.
+     *
+     * @throws ConfigException when the file has problems
+     */
+    public static ReloadableDirectory from(CallhookConfig.DirectorySettings settings) throws ConfigException {
+        ReloadableDirectory file = settings.file() == null ? null
+                : fromFile(settings.file(), settings.cacheMaxEntries(), settings.cacheTtl());
+        if (settings.http() == null) {
+            return file;
+        }
+        HttpDirectory http = HttpDirectory.start(settings.http(), settings.cacheMaxEntries());
+        return new LayeredDirectory(file, http);
+    }
 
     /**
      * A {@link CachingDirectory} over a {@link FileDirectorySource}: {@code directory.file} and
@@ -69,8 +87,18 @@ public final class Directories {
         }
 
         @Override
+        public Optional<DeviceOwner> deviceByAuthUser(String realm, String authUser) {
+            return cache.deviceByAuthUser(realm, authUser);
+        }
+
+        @Override
         public String normalize(String rawNumber) {
             return cache.normalize(rawNumber);
+        }
+
+        @Override
+        public List<String> regions() {
+            return source.regions();
         }
     }
 }

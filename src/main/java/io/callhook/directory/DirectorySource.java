@@ -22,6 +22,8 @@ public interface DirectorySource {
 
     Optional<DeviceOwner> deviceByUri(String sipUri);
 
+    Optional<DeviceOwner> deviceByAuthUser(String realm, String authUser);
+
     /** The organizations' default regions, first organization first, without repeats; answered from memory. */
     List<String> regions();
 

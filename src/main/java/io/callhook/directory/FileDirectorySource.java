@@ -105,6 +105,11 @@ public final class FileDirectorySource implements DirectorySource {
     }
 
     @Override
+    public Optional<DeviceOwner> deviceByAuthUser(String realm, String authUser) {
+        return current.deviceByAuthUser(realm, authUser);
+    }
+
+    @Override
     public List<String> regions() {
         return current.regions();
     }

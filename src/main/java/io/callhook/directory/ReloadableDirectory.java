@@ -12,4 +12,7 @@ public interface ReloadableDirectory extends Directory {
 
     /** As {@link #reload()}, but only when the file's modification time or size changed; call it periodically. */
     List<ConfigProblem> reloadIfChanged();
+
+    /** The regions numbers are normalized with, first organization first. */
+    List<String> regions();
 }

@@ -21,6 +21,7 @@ public final class StaticDirectory implements Directory, DirectorySource {
     private final Map<String, User> usersByNumber = new HashMap<>();
     private final Map<String, FunctionNumber> functionNumbers = new HashMap<>();
     private final Map<SipUri, DeviceOwner> devices = new HashMap<>();
+    private final Map<AuthKey, DeviceOwner> devicesByAuthUser = new HashMap<>();
     private final List<String> regions;
     private final DirectoryData data;
 
@@ -46,6 +47,9 @@ public final class StaticDirectory implements Directory, DirectorySource {
                 put(devices, uriKey(device.aor()), owner, "device URI");
                 if (device.contact() != null && !uriKey(device.contact()).equals(uriKey(device.aor()))) {
                     put(devices, uriKey(device.contact()), owner, "device URI");
+                }
+                if (device.authUser() != null) {
+                    put(devicesByAuthUser, new AuthKey(device.realm(), device.authUser()), owner, "auth_user");
                 }
             }
         }
@@ -88,6 +92,11 @@ public final class StaticDirectory implements Directory, DirectorySource {
     }
 
     @Override
+    public Optional<DeviceOwner> deviceByAuthUser(String realm, String authUser) {
+        return Optional.ofNullable(devicesByAuthUser.get(new AuthKey(realm, authUser)));
+    }
+
+    @Override
     public List<String> regions() {
         return regions;
     }
@@ -97,16 +106,24 @@ public final class StaticDirectory implements Directory, DirectorySource {
         return normalize(rawNumber, regions);
     }
 
-    /** The first E.164 form found trying {@code regions} in order; {@code raw} unchanged when none. */
+    /**
+     * The first E.164 form found trying {@code regions} in order; {@code raw} unchanged when none
+     * (logged once, see {@link UnparsableNumbers}).
+     */
     static String normalize(String raw, List<String> regions) {
+        return e164(raw, regions).orElseGet(() -> UnparsableNumbers.SHARED.passedThrough(raw));
+    }
+
+    /** The first E.164 form found trying {@code regions} in order. */
+    static Optional<String> e164(String raw, List<String> regions) {
         List<String> tries = regions.isEmpty() ? nullRegion() : regions;
         for (String region : tries) {
             Optional<String> e164 = NumberNormalizer.toE164(raw, region);
             if (e164.isPresent()) {
-                return e164.get();
+                return e164;
             }
         }
-        return raw;
+        return Optional.empty();
     }
 
     private static List<String> nullRegion() {
@@ -118,6 +135,9 @@ public final class StaticDirectory implements Directory, DirectorySource {
     private static SipUri uriKey(String uri) {
         return UriMatch.key(SipUri.parse(uri).orElseThrow(() -> new IllegalArgumentException("not a SIP URI: " + uri)));
     }
+
+    /** A digest identity: user names are unique per realm. */
+    record AuthKey(String realm, String authUser) {}
 
     private static <K, V> void put(Map<K, V> map, K key, V value, String what) {
         if (map.putIfAbsent(key, value) != null) {

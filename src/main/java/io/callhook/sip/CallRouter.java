@@ -2,6 +2,7 @@ package io.callhook.sip;
 
 import io.callhook.call.DeviceType;
 import io.callhook.call.Party;
+import io.callhook.config.SipUri;
 import io.callhook.directory.Device;
 import io.callhook.directory.DeviceOwner;
 import io.callhook.directory.Directory;
@@ -27,11 +28,18 @@ final class CallRouter {
     private final Directory directory;
     private final LocalAddresses local;
     private final boolean hasUpstream;
+    private final Registrar registrar;
 
     CallRouter(Directory directory, LocalAddresses local, boolean hasUpstream) {
+        this(directory, local, hasUpstream, new Registrar(java.time.Clock.systemUTC(), 0));
+    }
+
+    /** @param registrar registered contacts: more fork targets, and a way to know a caller */
+    CallRouter(Directory directory, LocalAddresses local, boolean hasUpstream, Registrar registrar) {
         this.directory = directory;
         this.local = local;
         this.hasUpstream = hasUpstream;
+        this.registrar = registrar;
     }
 
     /** Where an initial INVITE goes: a local user's devices, a hunt group's members, or onward. */
@@ -69,12 +77,17 @@ final class CallRouter {
                 : new RouteDecision.Refuse(404, "Not Found");
     }
 
-    private static RouteDecision fork(List<User> users, String dialed) {
+    private RouteDecision fork(List<User> users, String dialed) {
         List<RouteDecision.Target> targets = new ArrayList<>();
         for (User user : users) {
             for (Device device : user.devices()) {
                 if (device.contact() != null) {
                     targets.add(new RouteDecision.Target(user, device, device.contact()));
+                }
+                for (String contact : registrar.contacts(device.aor())) { // registered contacts (RFC 3261 §10)
+                    if (device.contact() == null || !SipUri.parse(contact).equals(SipUri.parse(device.contact()))) {
+                        targets.add(new RouteDecision.Target(user, device, contact));
+                    }
                 }
             }
         }
@@ -89,10 +102,18 @@ final class CallRouter {
      * user's number; the device is the one whose AOR or contact matches, else the user's only one.
      */
     Optional<DeviceOwner> caller(Request request) {
+        Optional<DeviceOwner> authenticated = Admission.authenticatedDevice(request);
+        if (authenticated.isPresent()) {
+            return authenticated; // digest credentials name the device better than any header
+        }
         URI from = ((FromHeader) request.getHeader(FromHeader.NAME)).getAddress().getURI();
         Optional<DeviceOwner> byUri = directory.deviceByUri(from.toString());
         if (byUri.isPresent()) {
             return byUri;
+        }
+        Optional<DeviceOwner> byContact = registeredCaller(request);
+        if (byContact.isPresent()) {
+            return byContact;
         }
         String number = numberOf(from);
         if (number == null) {
@@ -100,6 +121,17 @@ final class CallRouter {
         }
         return directory.userByNumber(number)
                 .map(user -> new DeviceOwner(user, user.devices().size() == 1 ? user.devices().get(0) : null));
+    }
+
+    /** The device whose registered contact is the request's Contact. */
+    private Optional<DeviceOwner> registeredCaller(Request request) {
+        javax.sip.header.ContactHeader contact = (javax.sip.header.ContactHeader) request.getHeader(
+                javax.sip.header.ContactHeader.NAME);
+        if (contact == null || contact.isWildCard()) {
+            return Optional.empty();
+        }
+        return registrar.byContact(contact.getAddress().getURI().toString())
+                .flatMap(binding -> directory.deviceByUri(binding.aor()));
     }
 
     /** The party a local user sees on the other side when {@code request}'s caller calls them. */

@@ -39,14 +39,22 @@ final class Forwarder {
     final AddressFactory addresses;
     final LocalAddresses local;
     private final SipURI upstream;
+    private final DialogTokens dialogTokens;
 
     Forwarder(HeaderFactory headers, MessageFactory messages, AddressFactory addresses, LocalAddresses local,
               SipURI upstream) {
+        this(headers, messages, addresses, local, upstream, DialogTokens.withRandomKey());
+    }
+
+    /** @param dialogTokens signs our Record-Route with the Call-ID (see {@link Admission}) */
+    Forwarder(HeaderFactory headers, MessageFactory messages, AddressFactory addresses, LocalAddresses local,
+              SipURI upstream, DialogTokens dialogTokens) {
         this.headers = headers;
         this.messages = messages;
         this.addresses = addresses;
         this.local = local;
         this.upstream = upstream;
+        this.dialogTokens = dialogTokens;
     }
 
     boolean hasUpstream() {
@@ -106,6 +114,7 @@ final class Forwarder {
             SipURI rr = addresses.createSipURI(null, lp.getIPAddress());
             rr.setPort(lp.getPort());
             rr.setLrParam();
+            rr.setParameter(DialogTokens.PARAM, dialogTokens.of(SipText.callId(out))); // admits the dialog's later requests
             if (!"udp".equals(transport)) {
                 rr.setTransportParam(transport);
             }

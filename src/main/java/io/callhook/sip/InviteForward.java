@@ -164,10 +164,11 @@ final class InviteForward {
         }
         finalSent = true;
         cancelTimer();
-        forwarder.relayUp(provider, serverTransaction, response);
         if (outgoingLeg != null) {
+            // before the relay: the caller may ACK and BYE at once, and a BYE finds only CONFIRMED legs
             tracker.onSignal(new Signal.Answered(outgoingLeg, status, toTag, at));
         }
+        forwarder.relayUp(provider, serverTransaction, response);
         if (first) {
             cancelOthers(branch, new Header[] {completedElsewhere()}, TerminationReason.ANSWERED_ELSEWHERE, at);
         }

@@ -34,6 +34,18 @@ final class LocalAddresses {
         return false;
     }
 
+    /** As {@link #isOurs(URI)}, for a URI already parsed by the config room's {@link io.callhook.config.SipUri}. */
+    boolean isOurs(io.callhook.config.SipUri uri) {
+        int port = uri.port() > 0 ? uri.port() : ("sips".equals(uri.scheme()) ? 5061 : 5060);
+        String host = normalizeHost(uri.host());
+        for (HostPort a : addresses) {
+            if (a.port == port && (a.host.equals(host) || ("localhost".equals(host) && isLoopback(a.host)))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static boolean isLoopback(String host) {
         return host.startsWith("127.") || host.equals("::1");
     }

@@ -53,6 +53,9 @@ final class SipProxy implements SipListener {
     private final Duration noAnswerTimeout;
     private final Duration timerC;
     private final RecentBranches recentInvites;
+    /** Access control and the registrar (issue 4); set once by {@link #guardWith} before the stack starts. */
+    private volatile Admission admission;
+    private volatile RegisterResponder registrar;
 
     SipProxy(Forwarder forwarder, CallRouter router, CallTracker tracker, Clock clock,
              ScheduledExecutorService timers, Duration noAnswerTimeout, Duration timerC) {
@@ -70,13 +73,29 @@ final class SipProxy implements SipListener {
         return recentInvites;
     }
 
+    /** Puts {@code admission} in front of every request and answers REGISTER with {@code registrar}. */
+    void guardWith(Admission admission, RegisterResponder registrar) {
+        this.admission = admission;
+        this.registrar = registrar;
+    }
+
     @Override
     public void processRequest(RequestEvent event) {
         Instant at = clock.instant();
         Request request = event.getRequest();
         try {
             SipProvider provider = (SipProvider) event.getSource();
+            if (admission != null && !admission.admit(provider, event)) {
+                return; // refused: no open relay (trusted peers, digest, dialog tokens; see Admission)
+            }
             switch (request.getMethod()) {
+                case Request.REGISTER -> {
+                    if (registrar != null) {
+                        registrar.register(provider, event); // never forwarded
+                    } else {
+                        forwarder.respond(provider, null, request, 405);
+                    }
+                }
                 case Request.ACK -> forwardAck(provider, event);
                 case Request.CANCEL -> cancel(provider, event, at);
                 default -> {

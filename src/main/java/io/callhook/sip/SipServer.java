@@ -1,6 +1,9 @@
 package io.callhook.sip;
 
 import io.callhook.config.CallhookConfig;
+import io.callhook.config.Cidr;
+import io.callhook.sip.auth.NonceCounts;
+import io.callhook.sip.auth.Nonces;
 import io.callhook.directory.Directory;
 import io.callhook.tracker.CallTracker;
 import org.slf4j.Logger;
@@ -31,6 +34,8 @@ public final class SipServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SipServer.class);
     private static final AtomicInteger STACKS = new AtomicInteger();
+    /** Bounds the registrar: a device AOR may have this many contacts at once. */
+    static final int MAX_CONTACTS_PER_AOR = 10;
 
     private final SipStack stack;
     private final List<ListeningPoint> listeningPoints;
@@ -70,16 +75,27 @@ public final class SipServer implements AutoCloseable {
             AddressFactory addresses = factory.createAddressFactory();
             SipURI upstream = settings.upstream() == null ? null : (SipURI) addresses.createURI(settings.upstream());
             LocalAddresses local = new LocalAddresses(lps);
+            DialogTokens dialogTokens = DialogTokens.withRandomKey();
             Forwarder forwarder = new Forwarder(factory.createHeaderFactory(), factory.createMessageFactory(),
-                    addresses, local, upstream);
-            CallRouter router = new CallRouter(directory, local, upstream != null);
+                    addresses, local, upstream, dialogTokens);
+            Registrar registrar = new Registrar(clock, MAX_CONTACTS_PER_AOR);
+            CallRouter router = new CallRouter(directory, local, upstream != null, registrar);
             SipProxy proxy = new SipProxy(forwarder, router, tracker, clock, timers, settings.noAnswerTimeout(),
                     settings.timerC());
+            NonceCounts nonceCounts = new NonceCounts(clock, settings.nonceTtl());
+            proxy.guardWith(new Admission(settings.trustedPeers().stream().map(Cidr::parse).toList(), directory,
+                            Nonces.withRandomKey(clock, settings.nonceTtl()), nonceCounts, dialogTokens, local,
+                            forwarder.messages, forwarder.headers),
+                    new RegisterResponder(registrar, directory, forwarder, clock));
             for (SipProvider provider : providers.values()) {
                 provider.addSipListener(proxy);
             }
             stack.start();
             timers.scheduleWithFixedDelay(guard(proxy.recentInvites()::sweep), 5, 5, TimeUnit.SECONDS);
+            timers.scheduleWithFixedDelay(guard(() -> {
+                registrar.sweep();
+                nonceCounts.sweep();
+            }), 5, 5, TimeUnit.SECONDS);
             SipServer server = new SipServer(stack, lps, timers);
             LOG.info("SIP proxy listening on {}", server.listening());
             return server;

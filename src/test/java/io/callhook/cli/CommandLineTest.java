@@ -55,6 +55,34 @@ class CommandLineTest {
     }
 
     @Test
+    void checkConfigAcceptsAnHttpDirectorySourceWithoutContactingItAndReportsItsProblems() throws Exception {
+        Path config = dir.resolve("callhook.yaml");
+        Files.writeString(config, """
+                sip:
+                  listen: ["udp:127.0.0.1:5060"]
+                directory:
+                  http: { url: "https://provisioning.invalid/callhook/v1", miss_wait: 50ms }
+                """);
+        Result ok = run("check-config", "--config", config.toString());
+        assertThat(ok.exit()).as(ok.err()).isZero();
+        assertThat(ok.out()).contains(config + ": OK");
+
+        Files.writeString(config, """
+                sip:
+                  listen: ["udp:127.0.0.1:5060"]
+                directory:
+                  http:
+                    url: "http://provisioning.invalid/callhook/v1"
+                    headers: { Authorization: }
+                """);
+        Result bad = run("check-config", "--config", config.toString());
+        assertThat(bad.exit()).isEqualTo(2);
+        assertThat(bad.err().lines()).containsExactly(
+                config + ":5: directory.http.url: http:// needs allow_insecure_http: true",
+                config + ":6: directory.http.headers.Authorization: required");
+    }
+
+    @Test
     void checkConfigReportsProblemsInTheDirectoryItNames() throws Exception {
         Path directory = dir.resolve("directory.yaml");
         Files.writeString(directory, """

@@ -199,6 +199,91 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theNonceLifetimeDefaultsToFiveMinutes() throws Exception {
+        assertThat(ConfigLoader.load(write("""
+                sip: { listen: ["udp:127.0.0.1:5060"] }
+                directory: { file: config/directory.yaml }
+                """)).sip().nonceTtl()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(ConfigLoader.load(write("""
+                sip: { listen: ["udp:127.0.0.1:5060"], nonce_ttl: 30s }
+                directory: { file: config/directory.yaml }
+                """)).sip().nonceTtl()).isEqualTo(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void anHttpDirectorySourceMayStandAloneWithTheDocumentedDefaults() throws Exception {
+        CallhookConfig config = ConfigLoader.load(write("""
+                sip: { listen: ["udp:127.0.0.1:5060"] }
+                directory:
+                  http: { url: "https://provisioning.example.com/callhook/v1" }
+                """));
+        assertThat(config.directory().file()).isNull();
+        CallhookConfig.HttpDirectory http = config.directory().http();
+        assertThat(http.url()).hasToString("https://provisioning.example.com/callhook/v1");
+        assertThat(http.caFile()).isNull();
+        assertThat(http.timeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(http.refreshAfter()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(http.missWait()).isEqualTo(Duration.ofMillis(100));
+        assertThat(http.regions()).isEmpty();
+        assertThat(http.headers()).isEmpty();
+    }
+
+    @Test
+    void anHttpDirectorySourceWithEveryOption() throws Exception {
+        Path ca = Files.writeString(dir.resolve("ca.pem"), "-----BEGIN CERTIFICATE-----\n");
+        CallhookConfig config = ConfigLoader.load(write("""
+                sip: { listen: ["udp:127.0.0.1:5060"] }
+                directory:
+                  file: config/directory.yaml
+                  http:
+                    url: "http://127.0.0.1:8081/callhook"
+                    allow_insecure_http: true
+                    ca_file: %s
+                    timeout: 500ms
+                    refresh_after: 5m
+                    miss_wait: 0ms
+                    regions: [fi, SE]
+                    headers: { Authorization: "Bearer abc" }
+                """.formatted(ca)));
+        CallhookConfig.HttpDirectory http = config.directory().http();
+        assertThat(config.directory().file()).isEqualTo(Path.of("config/directory.yaml"));
+        assertThat(http.caFile()).isEqualTo(ca);
+        assertThat(http.timeout()).isEqualTo(Duration.ofMillis(500));
+        assertThat(http.refreshAfter()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(http.missWait()).isZero();
+        assertThat(http.regions()).containsExactly("FI", "SE");
+        assertThat(http.headers()).containsEntry("Authorization", "Bearer abc");
+    }
+
+    @Test
+    void badHttpDirectorySettingsAreReportedWithTheirLinesAndNoHeaderValue() throws IOException {
+        assertThat(problems("""
+                sip: { listen: ["udp:127.0.0.1:5060"] }
+                directory:
+                  http:
+                    url: "http://provisioning.example.com/callhook"
+                    ca_file: nope.pem
+                    miss_wait: 2s
+                    regions: [Finland]
+                    refresh: 1m
+                    headers: { "Bad Header": "secret-value" }
+                """)).containsExactly(
+                "f:4: directory.http.url: http:// needs allow_insecure_http: true",
+                "f:5: directory.http.ca_file: no such readable file: nope.pem",
+                "f:6: directory.http.miss_wait: must be at most 1s (a SIP thread waits this long on a cache miss): 2s",
+                "f:7: directory.http.regions[0]: must be a two-letter ISO 3166 region, like FI: FINLAND",
+                "f:8: directory.http.refresh: unknown key",
+                "f:9: directory.http.headers.Bad Header: not an HTTP header name");
+        assertThat(problems("""
+                sip: { listen: ["udp:127.0.0.1:5060"] }
+                directory:
+                  http: { url: "https://provisioning.example.com/v1?key=x" }
+                """)).containsExactly(
+                "f:3: directory.http.url: must be a base URL without ?query or #fragment: "
+                        + "https://provisioning.example.com/v1?key=x");
+    }
+
+    @Test
     void aMissingConfigFileIsRefused() {
         assertThatThrownBy(() -> ConfigLoader.load(dir.resolve("absent.yaml")))
                 .isInstanceOf(ConfigException.class)

@@ -25,6 +25,7 @@ class CachingDirectoryTest {
         @Override public Optional<User> userByNumber(String n) { calls.incrementAndGet(); return data.userByNumber(n); }
         @Override public Optional<FunctionNumber> functionNumber(String n) { calls.incrementAndGet(); return data.functionNumber(n); }
         @Override public Optional<DeviceOwner> deviceByUri(String u) { calls.incrementAndGet(); return data.deviceByUri(u); }
+        @Override public Optional<DeviceOwner> deviceByAuthUser(String r, String u) { calls.incrementAndGet(); return data.deviceByAuthUser(r, u); }
         @Override public List<String> regions() { return data.regions(); }
         @Override public long version() { return version; }
     }

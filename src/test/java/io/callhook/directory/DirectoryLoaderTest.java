@@ -297,6 +297,24 @@ class DirectoryLoaderTest {
     }
 
     @Test
+    void anAuthUserMayBeUsedOncePerRealm() throws IOException {
+        assertThat(problems(org("""
+                users:
+                  - user_id: alice
+                    devices:
+                      - { type: SOFT, aor: "sip:alice@acme.example", auth_user: alice, ha1: 5d2a3c1e0b5f4e2d8f6a7b9c0d1e2f3a }
+                      - { type: DESKTOP, aor: "sip:alice.desk@acme.example", auth_user: alice, realm: other.example,
+                          ha1: 5d2a3c1e0b5f4e2d8f6a7b9c0d1e2f3a }
+                  - user_id: bob
+                    devices:
+                      - { type: SOFT, aor: "sip:bob@acme.example", auth_user: alice, realm: acme.example,
+                          ha1: 5d2a3c1e0b5f4e2d8f6a7b9c0d1e2f3a }
+                """))).containsExactly(
+                "f:14: organizations[0].users[1].devices[0].auth_user: duplicate auth_user alice in realm acme.example: "
+                        + "already used by a device of alice (line 9)");
+    }
+
+    @Test
     void anUnparsableUserNumberIsAConfigurationError() throws IOException {
         assertThat(problems(org("""
                 users:

@@ -55,6 +55,22 @@ class StaticDirectoryTest {
     }
 
     @Test
+    void aDeviceIsFoundByItsDigestUserInItsRealm() {
+        assertThat(directory.deviceByAuthUser("acme.example", "alice.desk")).contains(new DeviceOwner(ALICE, ALICE_DESK));
+        assertThat(directory.deviceByAuthUser("other.example", "alice.desk")).isEmpty();
+        assertThat(directory.deviceByAuthUser("acme.example", "Alice.Desk")).isEmpty();
+    }
+
+    @Test
+    void anUnparsableNumberIsPassedThroughUnchangedAndRememberedAsLogged() {
+        assertThat(directory.normalize("12#34*")).isEqualTo("12#34*");
+        assertThat(UnparsableNumbers.SHARED.wasLogged("12#34*")).isTrue();
+        assertThat(directory.normalize("alice")).isEqualTo("alice");
+        assertThat(UnparsableNumbers.SHARED.wasLogged("alice")).as("a name is not a number").isFalse();
+        assertThat(UnparsableNumbers.SHARED.wasLogged("+358401234567")).isFalse();
+    }
+
+    @Test
     void aPortInTheDirectoryMustMatch() {
         assertThat(directory.deviceByUri("sip:alice.desk@ACME.example:5062;transport=tcp"))
                 .contains(new DeviceOwner(ALICE, ALICE_DESK));

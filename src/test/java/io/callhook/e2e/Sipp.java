@@ -51,27 +51,41 @@ final class Sipp {
     /** As {@link #server(String, int, int, Path)}, named for its traces, with extra SIPp arguments. */
     static Sipp server(String scenario, int port, int controlPort, Path traces, String name, String... args)
             throws Exception {
-        Sipp sipp = start(scenario, name, port, controlPort, traces, null, args);
+        Sipp sipp = start(scenario, name, "127.0.0.1", port, controlPort, traces, null, args);
+        sipp.awaitBound(port);
+        return sipp;
+    }
+
+    /** A UAS scenario listening on {@code ip:port}; returns once its socket is bound. */
+    static Sipp server(String scenario, String ip, int port, int controlPort, Path traces, String... extraArgs)
+            throws Exception {
+        Sipp sipp = start(scenario, scenario.replace(".xml", ""), ip, port, controlPort, traces, null, extraArgs);
         sipp.awaitBound(port);
         return sipp;
     }
 
     /** A UAC scenario sending one call to {@code target} ({@code host:port}). */
     static Sipp client(String scenario, int port, int controlPort, Path traces, String target) throws Exception {
-        return start(scenario, scenario.replace(".xml", ""), port, controlPort, traces, target);
+        return start(scenario, scenario.replace(".xml", ""), "127.0.0.1", port, controlPort, traces, target);
+    }
+
+    /** A UAC scenario on {@code ip:port} sending one call to {@code target}, with more SIPp options. */
+    static Sipp client(String scenario, String ip, int port, int controlPort, Path traces, String target,
+                       String... extraArgs) throws Exception {
+        return start(scenario, scenario.replace(".xml", ""), ip, port, controlPort, traces, target, extraArgs);
     }
 
     /** As {@link #client(String, int, int, Path, String)}, named for its traces, with extra SIPp arguments. */
     static Sipp client(String scenario, int port, int controlPort, Path traces, String name, String target,
                        String... args) throws Exception {
-        return start(scenario, name, port, controlPort, traces, target, args);
+        return start(scenario, name, "127.0.0.1", port, controlPort, traces, target, args);
     }
 
-    private static Sipp start(String scenario, String name, int port, int controlPort, Path traces, String target,
-                              String... args) throws IOException {
+    private static Sipp start(String scenario, String name, String ip, int port, int controlPort, Path traces,
+                              String target, String... args) throws IOException {
         Path log = traces.resolve(name + ".logs.log");
         List<String> cmd = new ArrayList<>(List.of("sipp", "-sf", SCENARIOS.resolve(scenario).toString(),
-                "-i", "127.0.0.1", "-p", String.valueOf(port), "-cp", String.valueOf(controlPort),
+                "-i", ip, "-p", String.valueOf(port), "-cp", String.valueOf(controlPort),
                 "-mp", String.valueOf(controlPort + 2), "-t", "u1", "-nd", "-nostdin",
                 "-trace_err", "-error_file", traces.resolve(name + ".errors.log").toString(),
                 "-trace_logs", "-log_file", log.toString()));
@@ -154,6 +168,12 @@ final class Sipp {
 
     void kill() {
         process.destroyForcibly();
+    }
+
+    /** Every message SIPp sent or received, as its {@code -trace_msg} file has them (empty when none). */
+    String messages() throws IOException {
+        Path messages = outFile.resolveSibling(name + ".messages.log");
+        return Files.exists(messages) ? Files.readString(messages) : "";
     }
 
     /** The {@code key=value} pairs of the scenario's {@code <log>} line. */

@@ -15,6 +15,7 @@ public final class PhoneCall {
     private volatile Dialog dialog;
     private volatile javax.sip.ClientTransaction inviteTransaction;
     private volatile int finalStatus;
+    private volatile boolean challenged;
 
     PhoneCall(SimplePhone phone, String callId) {
         this.phone = phone;
@@ -62,6 +63,14 @@ public final class PhoneCall {
 
     void setDialog(Dialog d) {
         this.dialog = d;
+    }
+
+    boolean challenged() {
+        return challenged;
+    }
+
+    void markChallenged() {
+        challenged = true;
     }
 
     void markAnswered(int status) {

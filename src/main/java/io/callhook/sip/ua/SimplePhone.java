@@ -21,7 +21,18 @@ import javax.sip.TimeoutEvent;
 import javax.sip.TransactionTerminatedEvent;
 import javax.sip.address.AddressFactory;
 import javax.sip.address.SipURI;
+import io.callhook.sip.auth.DigestChallenge;
+import io.callhook.sip.auth.DigestClient;
+
+import javax.sip.header.AuthorizationHeader;
 import javax.sip.header.CSeqHeader;
+import javax.sip.header.Header;
+import javax.sip.header.ProxyAuthenticateHeader;
+import javax.sip.header.ProxyAuthorizationHeader;
+import javax.sip.header.WWWAuthenticateHeader;
+import java.util.ListIterator;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.sip.header.CallIdHeader;
 import javax.sip.header.ContactHeader;
 import javax.sip.header.HeaderFactory;
@@ -46,7 +57,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A minimal SIP phone on its own JAIN-SIP RI stack (with dialog support), for the {@code demo}
  * command and the end-to-end tests: it places calls through an outbound proxy, answers incoming
- * ones after a ring, and hangs up. Not part of the proxy.
+ * ones after a ring, and hangs up. Given {@link #withCredentials credentials}, it registers and
+ * answers 401/407 digest challenges (MD5 or SHA-256, {@code qop=auth}), reusing the last nonce with
+ * a rising nonce count as real phones do. Not part of the proxy.
  */
 public final class SimplePhone implements SipListener, AutoCloseable {
 
@@ -68,6 +81,15 @@ public final class SimplePhone implements SipListener, AutoCloseable {
     private final Map<String, PendingAnswer> ringing = new ConcurrentHashMap<>();
     private final BlockingQueue<PhoneCall> incoming = new LinkedBlockingQueue<>();
     private volatile Duration ringTime = Duration.ofMillis(200);
+    private volatile String authUser;
+    private volatile String password;
+    /** The last challenge answered and how often its nonce was used: sent again unasked (guarded by this). */
+    private DigestChallenge lastChallenge;
+    private int nonceCount;
+    private final String registerCallId = UUID.randomUUID() + "@register";
+    private final AtomicLong registerCSeq = new AtomicLong();
+    private final Map<Long, CompletableFuture<Response>> registrations = new ConcurrentHashMap<>();
+    private final AtomicInteger challengesAnswered = new AtomicInteger();
 
     private SimplePhone(String name, SipStack stack, SipProvider provider, ListeningPoint lp, SipFactory factory)
             throws Exception {
@@ -108,6 +130,95 @@ public final class SimplePhone implements SipListener, AutoCloseable {
         provider.addSipListener(phone);
         stack.start();
         return phone;
+    }
+
+    /** Digest credentials for challenges (401 on REGISTER, 407 on INVITE). */
+    public SimplePhone withCredentials(String authUser, String password) {
+        this.authUser = authUser;
+        this.password = password;
+        return this;
+    }
+
+    /**
+     * Registers this phone's contact for {@code aor} (through the outbound proxy), answering a 401
+     * once, and waits for the final response.
+     *
+     * @param expires 0 unregisters this contact
+     * @return the final response (200 lists the AOR's bindings)
+     */
+    public Response register(String aor, Duration expires) throws Exception {
+        SipURI aorUri = (SipURI) addresses.createURI(aor);
+        SipURI registrar = addresses.createSipURI(null, aorUri.getHost());
+        Request register = messages.createRequest(registrar, Request.REGISTER,
+                headers.createCallIdHeader(registerCallId),
+                headers.createCSeqHeader(registerCSeq.incrementAndGet(), Request.REGISTER),
+                headers.createFromHeader(addresses.createAddress(aorUri), tag()),
+                headers.createToHeader(addresses.createAddress(aorUri), null),
+                List.of(headers.createViaHeader(lp.getIPAddress(), lp.getPort(), "udp", null)),
+                headers.createMaxForwardsHeader(70));
+        register.addHeader(contact());
+        register.addHeader(headers.createExpiresHeader((int) expires.toSeconds()));
+        synchronized (this) {
+            if (lastChallenge != null && authUser != null) {
+                register.addHeader(authorization(Request.REGISTER, register.getRequestURI().toString(), false));
+            }
+        }
+        return send(register).get(10, TimeUnit.SECONDS);
+    }
+
+    private CompletableFuture<Response> send(Request request) throws Exception {
+        long cseq = ((CSeqHeader) request.getHeader(CSeqHeader.NAME)).getSeqNumber();
+        CompletableFuture<Response> result = registrations.computeIfAbsent(cseq, k -> new CompletableFuture<>());
+        provider.getNewClientTransaction(request).sendRequest();
+        return result;
+    }
+
+    /** An Authorization (401) or Proxy-Authorization (407) header answering {@link #lastChallenge}. */
+    private Header authorization(String method, String uri, boolean proxy) throws Exception {
+        String value = DigestClient.authorization(lastChallenge, authUser, password, method, uri,
+                UUID.randomUUID().toString().substring(0, 8), ++nonceCount);
+        return headers.createHeader(proxy ? ProxyAuthorizationHeader.NAME : AuthorizationHeader.NAME, value);
+    }
+
+    /**
+     * Answers a 401/407 to {@code challenged} by sending it again with credentials (new branch,
+     * CSeq + 1); false when there are no credentials or the challenge is unusable.
+     */
+    private ClientTransaction retryWithCredentials(Response challenge, Request challenged) throws Exception {
+        if (authUser == null) {
+            return null;
+        }
+        boolean proxy = challenge.getStatusCode() == Response.PROXY_AUTHENTICATION_REQUIRED;
+        String headerName = proxy ? ProxyAuthenticateHeader.NAME : WWWAuthenticateHeader.NAME;
+        DigestChallenge chosen = null;
+        for (ListIterator<?> it = challenge.getHeaders(headerName); it.hasNext() && chosen == null; ) {
+            String h = it.next().toString();
+            chosen = DigestChallenge.parse(h.substring(h.indexOf(':') + 1).strip()).orElse(null);
+        }
+        if (chosen == null) {
+            return null;
+        }
+        Request retry = (Request) challenged.clone();
+        CSeqHeader cseq = (CSeqHeader) retry.getHeader(CSeqHeader.NAME);
+        cseq.setSeqNumber(Request.REGISTER.equals(retry.getMethod()) ? registerCSeq.incrementAndGet()
+                : cseq.getSeqNumber() + 1);
+        ((ViaHeader) retry.getHeader(ViaHeader.NAME)).removeParameter("branch");
+        retry.removeHeader(AuthorizationHeader.NAME);
+        retry.removeHeader(ProxyAuthorizationHeader.NAME);
+        challengesAnswered.incrementAndGet();
+        synchronized (this) {
+            lastChallenge = chosen;
+            nonceCount = 0;
+            retry.addHeader(authorization(retry.getMethod(), retry.getRequestURI().toString(), proxy));
+        }
+        ClientTransaction ct = provider.getNewClientTransaction(retry);
+        ct.sendRequest();
+        return ct;
+    }
+
+    /** How many 401/407 challenges this phone answered with credentials. */
+    public int challengesAnswered() {
+        return challengesAnswered.get();
     }
 
     /** How long an incoming call rings (180) before the phone answers it (200). */
@@ -247,8 +358,22 @@ public final class SimplePhone implements SipListener, AutoCloseable {
             String callId = ((CallIdHeader) response.getHeader(CallIdHeader.NAME)).getCallId();
             PhoneCall call = calls.get(callId);
             int status = response.getStatusCode();
+            if (Request.REGISTER.equals(cseq.getMethod()) && status >= 200) {
+                registered(event, response, cseq.getSeqNumber());
+                return;
+            }
             if (call == null || status < 200) {
                 return;
+            }
+            if (Request.INVITE.equals(cseq.getMethod()) && isChallenge(status) && !call.challenged()
+                    && event.getClientTransaction() != null) {
+                call.markChallenged();
+                ClientTransaction retry = retryWithCredentials(response, event.getClientTransaction().getRequest());
+                if (retry != null) {
+                    call.setDialog(retry.getDialog());
+                    call.setInviteTransaction(retry);
+                    return;
+                }
             }
             if (Request.INVITE.equals(cseq.getMethod())) {
                 if (status < 300) {
@@ -265,6 +390,26 @@ public final class SimplePhone implements SipListener, AutoCloseable {
         } catch (Exception e) {
             LOG.warn("phone {} could not handle response {}: {}", name, response.getStatusCode(), e.toString());
         }
+    }
+
+    private static boolean isChallenge(int status) {
+        return status == Response.UNAUTHORIZED || status == Response.PROXY_AUTHENTICATION_REQUIRED;
+    }
+
+    private void registered(ResponseEvent event, Response response, long cseq) throws Exception {
+        CompletableFuture<Response> waiting = registrations.remove(cseq);
+        if (waiting == null) {
+            return;
+        }
+        if (isChallenge(response.getStatusCode()) && event.getClientTransaction() != null) {
+            ClientTransaction retry = retryWithCredentials(response, event.getClientTransaction().getRequest());
+            if (retry != null) {
+                long next = ((CSeqHeader) retry.getRequest().getHeader(CSeqHeader.NAME)).getSeqNumber();
+                registrations.put(next, waiting);
+                return;
+            }
+        }
+        waiting.complete(response);
     }
 
     private ContactHeader contact() throws Exception {
