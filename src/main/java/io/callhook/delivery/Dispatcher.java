@@ -85,6 +85,8 @@ public final class Dispatcher implements DeliveryFeed, AutoCloseable {
     private final Map<String, DisabledEndpoint> disabled = new HashMap<>();
     private final AtomicInteger inMemory = new AtomicInteger();
     private int inFlight;
+    /** Per endpoint URL: attempts in flight and lane heads waiting for a slot (dispatcher thread only). */
+    private final Map<java.net.URI, EndpointGate> gates = new HashMap<>();
     private final CompletableFuture<Void> drained = new CompletableFuture<>();
     /** Set on the dispatcher thread by {@link #close}: tasks queued before it still run normally. */
     private boolean closing;
@@ -261,6 +263,12 @@ public final class Dispatcher implements DeliveryFeed, AutoCloseable {
             die(delivery, refused.get(), "410");
             return;
         }
+        EndpointGate gate = gates.computeIfAbsent(event.endpoint().url(),
+                url -> new EndpointGate(transport.maxConcurrentPerEndpoint()));
+        if (!gate.tryEnter()) {
+            gate.waiting.add(delivery); // started when an attempt to this endpoint finishes
+            return;
+        }
         int number = delivery.nextAttempt();
         Instant startedAt = clock.instant();
         inFlight++;
@@ -278,7 +286,55 @@ public final class Dispatcher implements DeliveryFeed, AutoCloseable {
         try {
             handle(delivery, number, startedAt, result, error);
         } finally {
+            admitNext(delivery.event().endpoint().url());
             checkDrained();
+        }
+    }
+
+    /** Frees the finished attempt's slot at its endpoint and starts the next lane head waiting for one. */
+    private void admitNext(java.net.URI url) {
+        EndpointGate gate = gates.get(url);
+        if (gate == null) {
+            return;
+        }
+        gate.leave();
+        Delivery next = closing ? null : gate.waiting.poll();
+        if (next != null) {
+            attempt(next);
+        } else if (gate.idle()) {
+            gates.remove(url);
+        }
+    }
+
+    /**
+     * Caps the attempts in flight to one endpoint at what the transport carries at once (its
+     * connections per endpoint), so that an attempt's timeout measures the receiver rather than a
+     * wait for a pooled connection: without it a burst of calls times out in that queue, is retried,
+     * and may reach the receiver twice.
+     */
+    private static final class EndpointGate {
+        private final int capacity;
+        private int inFlight;
+        final ArrayDeque<Delivery> waiting = new ArrayDeque<>();
+
+        EndpointGate(int capacity) {
+            this.capacity = capacity;
+        }
+
+        boolean tryEnter() {
+            if (inFlight >= capacity) {
+                return false;
+            }
+            inFlight++;
+            return true;
+        }
+
+        void leave() {
+            inFlight--;
+        }
+
+        boolean idle() {
+            return inFlight == 0 && waiting.isEmpty();
         }
     }
 

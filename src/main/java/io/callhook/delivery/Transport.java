@@ -12,6 +12,15 @@ public interface Transport extends AutoCloseable {
 
     CompletableFuture<HttpResult> post(Endpoint endpoint, Map<String, String> headers, byte[] body);
 
+    /**
+     * How many requests to one endpoint this transport carries at once (its connections per
+     * endpoint). The dispatcher starts no more attempts than that, so that an attempt's timeout
+     * measures the receiver, not a wait for a free connection.
+     */
+    default int maxConcurrentPerEndpoint() {
+        return Integer.MAX_VALUE;
+    }
+
     @Override
     void close();
 }

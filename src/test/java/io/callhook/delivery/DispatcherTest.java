@@ -160,6 +160,130 @@ class DispatcherTest {
     }
 
     @Test
+    void attemptsInFlightToOneEndpointNeverExceedThePoolSoQueueingIsNotTimedOut() throws Exception {
+        try (HeldReceiver receiver = new HeldReceiver()) {
+            int cap = OutboxRig.CONNECTIONS_PER_ENDPOINT;
+            int calls = cap + 20;
+            Endpoint endpoint = new Endpoint(receiver.url(), null, Duration.ofSeconds(20));
+            for (int c = 0; c < calls; c++) {
+                rig.append(PendingEvent.of("org-1", "call-" + c, 1, "EARLY",
+                        body("call-" + c, 1).getBytes(StandardCharsets.UTF_8), endpoint, FAST_RETRY));
+            }
+            receiver.awaitHeld(cap);
+            Thread.sleep(300); // room for one more attempt to show up, if the cap did not hold
+            assertThat(receiver.held()).isEqualTo(cap);
+
+            receiver.release();
+            for (int i = 0; i < calls; i++) {
+                recorder.nextMatching("delivered");
+            }
+            assertThat(receiver.maxHeld()).isEqualTo(cap);
+            assertThat(receiver.requests()).as("no attempt timed out waiting for a connection").isEqualTo(calls);
+        }
+    }
+
+    /**
+     * A plain HTTP/1.1 receiver on loopback that holds every request until released, counting how
+     * many it holds at once.
+     */
+    private static final class HeldReceiver implements AutoCloseable {
+        private final ServerSocket server = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
+        private final java.util.concurrent.CountDownLatch released = new java.util.concurrent.CountDownLatch(1);
+        private final java.util.concurrent.atomic.AtomicInteger held = new java.util.concurrent.atomic.AtomicInteger();
+        private final java.util.concurrent.atomic.AtomicInteger maxHeld = new java.util.concurrent.atomic.AtomicInteger();
+        private final java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
+        private final java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newCachedThreadPool();
+
+        HeldReceiver() throws java.io.IOException {
+            threads.submit(this::accept);
+        }
+
+        java.net.URI url() {
+            return java.net.URI.create("http://127.0.0.1:" + server.getLocalPort() + "/hook");
+        }
+
+        private void accept() {
+            while (!server.isClosed()) {
+                try {
+                    java.net.Socket socket = server.accept();
+                    threads.submit(() -> serve(socket));
+                } catch (java.io.IOException closed) {
+                    return;
+                }
+            }
+        }
+
+        private void serve(java.net.Socket socket) {
+            try (socket) {
+                java.io.InputStream in = socket.getInputStream();
+                while (true) {
+                    String head = readHead(in);
+                    if (head == null) {
+                        return;
+                    }
+                    int length = 0;
+                    for (String line : head.split("\r\n")) {
+                        if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+                            length = Integer.parseInt(line.substring(15).trim());
+                        }
+                    }
+                    in.readNBytes(length);
+                    requests.incrementAndGet();
+                    maxHeld.accumulateAndGet(held.incrementAndGet(), Math::max);
+                    released.await();
+                    held.decrementAndGet();
+                    socket.getOutputStream().write(
+                            "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                }
+            } catch (Exception ignored) {
+                // connection closed by the client or the test
+            }
+        }
+
+        private static String readHead(java.io.InputStream in) throws java.io.IOException {
+            StringBuilder head = new StringBuilder();
+            int b;
+            while ((b = in.read()) >= 0) {
+                head.append((char) b);
+                if (head.length() >= 4 && head.substring(head.length() - 4).equals("\r\n\r\n")) {
+                    return head.toString();
+                }
+            }
+            return null;
+        }
+
+        void awaitHeld(int n) throws InterruptedException {
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (held.get() < n && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+        }
+
+        int held() {
+            return held.get();
+        }
+
+        int maxHeld() {
+            return maxHeld.get();
+        }
+
+        int requests() {
+            return requests.get();
+        }
+
+        void release() {
+            released.countDown();
+        }
+
+        @Override
+        public void close() throws Exception {
+            released.countDown();
+            server.close();
+            threads.shutdownNow();
+        }
+    }
+
+    @Test
     void theSameCallIdInAnotherOrganizationIsAnotherLane() throws Exception {
         sink.answer(r -> HttpsSink.Reply.status(r.header("webhook-id").equals(WebhookIds.of("org-1", "shared", 1)) ? 500 : 200));
 

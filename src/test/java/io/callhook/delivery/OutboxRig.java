@@ -21,6 +21,9 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class OutboxRig implements AutoCloseable {
 
+    /** The transport\'s connections per endpoint, which also caps the dispatcher\'s attempts in flight. */
+    static final int CONNECTIONS_PER_ENDPOINT = 8;
+
     final Path file;
     final GroupCommitWriter writer;
     final Outbox outbox;
@@ -43,7 +46,7 @@ final class OutboxRig implements AutoCloseable {
         Outbox.createSchema(c);
         GroupCommitWriter writer = new GroupCommitWriter(c, Duration.ofMillis(50));
         Outbox outbox = new Outbox(writer, c, clock, org -> Optional.ofNullable(routes.get(org)));
-        NettyTransport transport = new NettyTransport(1, 8, clock);
+        NettyTransport transport = new NettyTransport(1, CONNECTIONS_PER_ENDPOINT, clock);
         Dispatcher dispatcher = new Dispatcher(transport, clock, outbox, DeliveryListener.all(outbox, listener),
                 perOrganization, () -> 0.5);
         outbox.start(dispatcher);

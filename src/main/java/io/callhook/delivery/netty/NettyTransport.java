@@ -83,6 +83,11 @@ public final class NettyTransport implements Transport {
     }
 
     @Override
+    public int maxConcurrentPerEndpoint() {
+        return maxConnectionsPerEndpoint;
+    }
+
+    @Override
     public CompletableFuture<HttpResult> post(Endpoint endpoint, Map<String, String> headers, byte[] body) {
         if (closed) {
             return CompletableFuture.failedFuture(new IllegalStateException("transport is closed"));
