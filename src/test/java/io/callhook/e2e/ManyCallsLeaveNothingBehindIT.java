@@ -20,14 +20,14 @@ import java.util.function.IntSupplier;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A soak: a thousand short answered calls (100 per second) through the proxy; afterwards no leg is live,
+ * A soak: a thousand short answered calls (50 per second) through the proxy; afterwards no leg is live,
  * every call is forgotten after its linger time, no SIP transaction is left in the stack, and every
  * call got exactly its three events, in seq order.
  */
 class ManyCallsLeaveNothingBehindIT {
 
     static final int CALLS = 1000;
-    static final int RATE = 100;
+    static final int RATE = 50;
 
     @TempDir
     Path work;
@@ -59,7 +59,7 @@ class ManyCallsLeaveNothingBehindIT {
         Sipp caller = Sipp.client("incoming_caller.xml", FreePorts.udpAndTcp(), FreePorts.udpAndTcp(), traces,
                 "caller", rig.proxy(), "-m", calls, "-r", String.valueOf(RATE), "-l", "400");
         try {
-            caller.assertSucceeded(Duration.ofSeconds(90), traces);
+            caller.assertSucceeded(Duration.ofSeconds(150), traces);
             device.assertSucceeded(Duration.ofSeconds(30), traces);
         } finally {
             caller.kill();

@@ -92,7 +92,7 @@ final class Sipp {
         boolean load = List.of(args).contains("-m");
         // -timeout bounds the whole SIPp run; a load run gets longer and no message trace, which
         // is synchronous I/O that would slow SIPp down (see the JAIN-SIP/SIPp notes, §4.3)
-        cmd.addAll(List.of("-timeout", load ? "120s" : "30s", "-timeout_error"));
+        cmd.addAll(List.of("-timeout", load ? "180s" : "30s", "-timeout_error"));
         if (!load) {
             cmd.addAll(List.of("-trace_msg", "-message_file", traces.resolve(name + ".messages.log").toString()));
         }
