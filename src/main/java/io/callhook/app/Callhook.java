@@ -2,7 +2,6 @@ package io.callhook.app;
 
 import io.callhook.call.LegState;
 import io.callhook.config.CallhookConfig;
-import io.callhook.config.ConfigProblem;
 import io.callhook.delivery.DeliveryListener;
 import io.callhook.delivery.Dispatcher;
 import io.callhook.delivery.Transport;
@@ -40,9 +39,11 @@ public final class Callhook implements AutoCloseable {
     private final CallTracker tracker;
     private final SipServer sip;
     private final ScheduledExecutorService housekeeping;
+    private final AdminWiring admin; // issue 7: /health, /metrics
 
     private Callhook(Transport transport, Dispatcher dispatcher, CallTracker tracker, SipServer sip,
-                     ScheduledExecutorService housekeeping) {
+                     ScheduledExecutorService housekeeping, AdminWiring admin) {
+        this.admin = admin;
         this.transport = transport;
         this.dispatcher = dispatcher;
         this.tracker = tracker;
@@ -58,11 +59,12 @@ public final class Callhook implements AutoCloseable {
     public static Callhook start(CallhookConfig config, ReloadableDirectory directory, Clock clock,
                                  DeliveryListener listener) throws Exception {
         Transport transport = new NettyTransport();
-        Dispatcher dispatcher = new Dispatcher(transport, clock, listener);
+        AdminWiring admin = AdminWiring.prepare(config.admin()); // issue 7: metrics hear delivery and events
+        Dispatcher dispatcher = new Dispatcher(transport, clock, admin.listener(listener));
         CallTracker tracker = new CallTracker(clock,
                 org -> directory.organization(org).map(Organization::webhook).map(Webhook::states)
                         .orElse(Set.<LegState>of()),
-                new EventPipeline(directory, dispatcher), config.sip().maxCallDuration(), CALL_LINGER);
+                admin.counting(new EventPipeline(directory, dispatcher)), config.sip().maxCallDuration(), CALL_LINGER);
         SipServer sip;
         try {
             sip = SipServer.start(config.sip(), directory, tracker, clock);
@@ -78,14 +80,33 @@ public final class Callhook implements AutoCloseable {
         });
         housekeeping.scheduleWithFixedDelay(guard("leg sweep", tracker::sweep), 1, 1, TimeUnit.SECONDS);
         housekeeping.scheduleWithFixedDelay(guard("directory reload", () -> reload(directory)), 2, 2, TimeUnit.SECONDS);
-        return new Callhook(transport, dispatcher, tracker, sip, housekeeping);
+        Callhook callhook = new Callhook(transport, dispatcher, tracker, sip, housekeeping, admin);
+        // --- issue 7: admin endpoints start last (stop first), then the startup line ---
+        try {
+            admin.start(sip, tracker, dispatcher);
+        } catch (Exception | Error e) {
+            callhook.close();
+            throw e;
+        }
+        LOG.info("callhook {} started: sip={} organizations={} admin={}", version(), sip.listening(),
+                directory.organizationCount(), admin.describe());
+        return callhook;
     }
 
+    /** The jar's Implementation-Version, or {@code dev} when run from classes. */
+    public static String version() {
+        String v = Callhook.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+
+    /** The admin HTTP port, when {@code admin.listen} is set. */
+    public java.util.OptionalInt adminPort() {
+        return admin.port();
+    }
+
+    /** A refused reload is logged by the source itself, once per change of the file. */
     private static void reload(ReloadableDirectory directory) {
-        List<ConfigProblem> problems = directory.reloadIfChanged();
-        for (ConfigProblem p : problems) {
-            LOG.warn("directory reload refused, keeping the previous directory: {}", p);
-        }
+        directory.reloadIfChanged();
     }
 
     private static Runnable guard(String what, Runnable task) {
@@ -117,6 +138,7 @@ public final class Callhook implements AutoCloseable {
 
     @Override
     public void close() {
+        admin.close(); // issue 7
         sip.close();
         housekeeping.shutdownNow();
         if (!dispatcher.close(DRAIN_GRACE)) {

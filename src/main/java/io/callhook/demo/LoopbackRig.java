@@ -60,6 +60,7 @@ public final class LoopbackRig implements AutoCloseable {
         private Duration noAnswerTimeout = Duration.ofSeconds(60);
         private Duration maxCallDuration = Duration.ofHours(12);
         private Duration timerC = CallhookConfig.Sip.DEFAULT_TIMER_C;
+        private String adminListen;
 
         private Builder(Path workDir) {
             this.workDir = workDir;
@@ -95,6 +96,12 @@ public final class LoopbackRig implements AutoCloseable {
             return this;
         }
 
+        /** Serve /health and /metrics on {@code host:port} (port 0: a free one, see {@link Callhook#adminPort()}). */
+        public Builder admin(String listen) {
+            this.adminListen = listen;
+            return this;
+        }
+
         public LoopbackRig start() throws Exception {
             LocalCertificates certificates = LocalCertificates.generate();
             Path caFile = workDir.resolve("sink-ca.pem");
@@ -113,7 +120,7 @@ public final class LoopbackRig implements AutoCloseable {
                                 "sip:" + HOST + ":" + (upstreamPort > 0 ? upstreamPort : FreePorts.udpAndTcp()),
                                 List.of("127.0.0.1/32"), noAnswerTimeout, maxCallDuration, false, timerC),
                         new CallhookConfig.DirectorySettings(directoryFile, 10_000, Duration.ofMinutes(5)),
-                        new CallhookConfig.Outbox(workDir.resolve("outbox.db")), new CallhookConfig.Admin(null));
+                        new CallhookConfig.Outbox(workDir.resolve("outbox.db")), new CallhookConfig.Admin(adminListen));
                 return new LoopbackRig(sink, Callhook.start(config, directory, Clock.systemUTC()), proxyPort,
                         directoryFile);
             } catch (Exception | Error e) {

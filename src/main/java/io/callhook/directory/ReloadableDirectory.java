@@ -12,4 +12,7 @@ public interface ReloadableDirectory extends Directory {
 
     /** As {@link #reload()}, but only when the file's modification time or size changed; call it periodically. */
     List<ConfigProblem> reloadIfChanged();
+
+    /** How many organizations the directory in use has (for the startup line and metrics). */
+    int organizationCount();
 }

@@ -53,6 +53,9 @@ final class SipProxy implements SipListener {
     private final Duration noAnswerTimeout;
     private final Duration timerC;
     private final RecentBranches recentInvites;
+    /** Messages in, for metrics: an uncontended adder, off every lock. */
+    final java.util.concurrent.atomic.LongAdder requestsIn = new java.util.concurrent.atomic.LongAdder();
+    final java.util.concurrent.atomic.LongAdder responsesIn = new java.util.concurrent.atomic.LongAdder();
 
     SipProxy(Forwarder forwarder, CallRouter router, CallTracker tracker, Clock clock,
              ScheduledExecutorService timers, Duration noAnswerTimeout, Duration timerC) {
@@ -73,6 +76,7 @@ final class SipProxy implements SipListener {
     @Override
     public void processRequest(RequestEvent event) {
         Instant at = clock.instant();
+        requestsIn.increment();
         Request request = event.getRequest();
         try {
             SipProvider provider = (SipProvider) event.getSource();
@@ -98,6 +102,7 @@ final class SipProxy implements SipListener {
     @Override
     public void processResponse(ResponseEvent event) {
         Instant at = clock.instant();
+        responsesIn.increment();
         Response response = event.getResponse();
         try {
             SipProvider provider = (SipProvider) event.getSource();
