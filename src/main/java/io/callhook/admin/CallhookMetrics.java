@@ -39,6 +39,10 @@ import java.util.function.Supplier;
  */
 public final class CallhookMetrics implements DeliveryListener, AutoCloseable {
 
+    /** Histogram buckets of {@code callhook_delivery_latency_seconds}. */
+    static final Duration[] BUCKETS = java.util.stream.LongStream.of(1, 2, 5, 10, 25, 50, 100, 250, 500, 1000,
+            2500, 5000, 10000, 30000).mapToObj(Duration::ofMillis).toArray(Duration[]::new);
+
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Map<String, Counter> emitted = new ConcurrentHashMap<>();
     private final Map<String, Counter> delivered = new ConcurrentHashMap<>();
@@ -78,8 +82,7 @@ public final class CallhookMetrics implements DeliveryListener, AutoCloseable {
         latency.computeIfAbsent(org + '\u0000' + outcome, k -> Timer.builder("callhook.delivery.latency")
                 .description("one webhook attempt: request started to response (or failure)")
                 .tag("org", org).tag("outcome", outcome)
-                .publishPercentileHistogram()
-                .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(30))
+                .serviceLevelObjectives(BUCKETS)
                 .register(registry)).record(attempt.duration());
     }
 

@@ -44,6 +44,8 @@ import java.util.concurrent.TimeUnit;
 final class SipProxy implements SipListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(SipProxy.class);
+    /** Bad input repeats per packet: each kind is logged once with its stack trace (issue 7). */
+    private static final RepeatedErrors ONCE = new RepeatedErrors(LOG);
 
     private final Forwarder forwarder;
     private final CallRouter router;
@@ -95,7 +97,8 @@ final class SipProxy implements SipListener {
                 }
             }
         } catch (Throwable t) {
-            LOG.error("call_id={} failed to handle {}: {}", SipText.callId(request), request.getMethod(), t.toString(), t);
+            ONCE.error("request " + request.getMethod() + " " + t.getClass().getName(),
+                    "call_id={} failed to handle {}: {}", SipText.callId(request), request.getMethod(), t.toString(), t);
         }
     }
 
@@ -116,7 +119,7 @@ final class SipProxy implements SipListener {
                 forwarder.relayStateless(provider, response); // 2xx retransmission after the transaction ended
             }
         } catch (Throwable t) {
-            LOG.error("call_id={} failed to handle response {}: {}", SipText.callId(response),
+            ONCE.error("response " + t.getClass().getName(), "call_id={} failed to handle response {}: {}", SipText.callId(response),
                     response.getStatusCode(), t.toString(), t);
         }
     }
@@ -134,13 +137,14 @@ final class SipProxy implements SipListener {
                 relay.onTimeout();
             }
         } catch (Throwable t) {
-            LOG.error("failed to handle a transaction timeout: {}", t.toString(), t);
+            ONCE.error("timeout " + t.getClass().getName(), "failed to handle a transaction timeout: {}", t.toString(), t);
         }
     }
 
     @Override
     public void processIOException(IOExceptionEvent event) {
-        LOG.info("I/O error talking to {}:{}/{}", event.getHost(), event.getPort(), event.getTransport());
+        ONCE.info("io " + event.getHost() + ":" + event.getPort() + "/" + event.getTransport(),
+                "I/O error talking to {}:{}/{}", event.getHost(), event.getPort(), event.getTransport());
     }
 
     @Override
