@@ -6,6 +6,7 @@
 #
 # usage: sipp-scenarios/bench/run.sh [--rates "100 250 500 750 1000"] [--step-seconds 15]
 #                                    [--warmup-seconds 30] [--warmup-rate 300] [--out BENCHMARKS.md]
+#                                    [--jfr]   (records callhook with JFR: target/bench/*/callhook.jfr)
 # Needs: Java 17+ (java, jcmd), Maven (only if target/callhook.jar is missing), SIPp 3.6, curl, ss.
 # Bounded: every SIPp run has a global -timeout; every wait has a deadline; everything it starts is
 # stopped on exit. Everything on 127.0.0.1, ports picked free.
@@ -19,6 +20,7 @@ WARMUP=30
 WARMUP_RATE=300
 OUT=BENCHMARKS.md
 JVM_FLAGS="-Xms512m -Xmx512m -XX:+UseG1GC"
+JFR=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --rates) RATES="$2"; shift 2 ;;
@@ -26,7 +28,8 @@ while [ $# -gt 0 ]; do
     --warmup-seconds) WARMUP="$2"; shift 2 ;;
     --warmup-rate) WARMUP_RATE="$2"; shift 2 ;;
     --out) OUT="$2"; shift 2 ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    --jfr) JFR=1; shift ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -44,6 +47,7 @@ fi
 WORK="$ROOT/target/bench/$(date +%Y%m%d-%H%M%S)"
 mkdir -p "$WORK"
 echo "bench: working in $WORK"
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 PIDS=()
 cleanup() {
   for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
@@ -87,7 +91,7 @@ receiver() { curl -sk --max-time 10 "$RECEIVER_BASE/$1"; }
 stat_of() { sed -n "s/.*\b$2=\([^ ]*\).*/\1/p" <<<"$1"; }
 
 # --- callhook: its own config and directory (one SOFT device = the SIPp UAS) ---
-UAS_PORT=$(free_port); UAC_PORT=$(free_port); PROXY_PORT=$(free_port); ADMIN_PORT=$(free_port)
+UAS_PORT=$(free_port); DIRECT_UAS_PORT=$(free_port); UAC_PORT=$(free_port); PROXY_PORT=$(free_port); ADMIN_PORT=$(free_port)
 cat > "$WORK/directory.yaml" <<YAML
 organizations:
   - id: bench
@@ -114,7 +118,9 @@ directory:
 admin:
   listen: "127.0.0.1:$ADMIN_PORT"
 YAML
-java $JVM_FLAGS -Dlogback.configurationFile=config/logback.xml -DCALLHOOK_LOG_DIR="$WORK/logs" \
+EXTRA_FLAGS=""
+[ "$JFR" = 1 ] && EXTRA_FLAGS="-XX:StartFlightRecording=filename=$WORK/callhook.jfr,settings=profile,dumponexit=true"
+java $JVM_FLAGS $EXTRA_FLAGS -Dlogback.configurationFile=config/logback.xml -DCALLHOOK_LOG_DIR="$WORK/logs" \
   -jar "$JAR" run --config "$WORK/callhook.yaml" > "$WORK/callhook.out" 2>&1 &
 CALLHOOK_PID=$!
 PIDS+=($CALLHOOK_PID)
@@ -140,16 +146,28 @@ rt_p99() {  # upper bound (ms) of the ResponseTimeRepartition bucket holding the
                    s = 0; for (k = 1; k <= n; k++) { s += $c[k]; if (s >= 0.99 * total) { b = h[k]; sub(/ResponseTimeRepartition1_/, "", b); print b; exit } } }' "$1"
 }
 
+metric() {  # metric NAME: a callhook gauge from /metrics
+  curl -s --max-time 5 "http://127.0.0.1:$ADMIN_PORT/metrics" | awk -v n="$1" '$1 == n { printf "%d", $2 }'
+}
+settle() {  # until callhook has no live leg and no undelivered event (at most 60 s)
+  local deadline=$((SECONDS + 60))
+  while [ $SECONDS -lt $deadline ]; do
+    [ "$(metric callhook_legs_live)" = 0 ] && [ "$(metric callhook_delivery_pending)" = 0 ] && return 0
+    sleep 1
+  done
+  echo "bench: callhook did not settle within 60 s" >&2
+}
+
 # run_sipp NAME RATE CALLS TARGET: UAS + UAC, bounded; leaves $WORK/NAME.csv (UAC -trace_stat)
 run_sipp() {
-  local name=$1 rate=$2 calls=$3 target=$4
+  local name=$1 rate=$2 calls=$3 target=$4 uas_port=${5:-$UAS_PORT}
   local bound=$(( calls / rate + 60 ))
-  sipp -sf "$WORK/device.xml" -i 127.0.0.1 -p "$UAS_PORT" -cp "$(free_port)" -mp "$(free_port)" -t u1 -nd -nostdin \
+  sipp -sf "$WORK/device.xml" -i 127.0.0.1 -p "$uas_port" -cp "$(free_port)" -mp "$(free_port)" -t u1 -nd -nostdin \
     -m "$calls" -timeout "${bound}s" -timeout_error -trace_err -error_file "$WORK/$name.uas.errors.log" \
     > "$WORK/$name.uas.out" 2>&1 &
   local uas=$!
   PIDS+=($uas)
-  wait_for 10 udp_bound "$UAS_PORT" || { echo "bench: SIPp UAS did not bind" >&2; exit 1; }
+  wait_for 10 udp_bound "$uas_port" || { echo "bench: SIPp UAS did not bind" >&2; exit 1; }
   set +e
   sipp -sf "$WORK/caller.xml" -i 127.0.0.1 -p "$UAC_PORT" -cp "$(free_port)" -mp "$(free_port)" -t u1 -nd -nostdin \
     -r "$rate" -m "$calls" -l $(( rate * 3 + 100 )) -timeout "${bound}s" -timeout_error \
@@ -160,11 +178,15 @@ run_sipp() {
   wait "$uas" 2>/dev/null || true
 }
 
-# --- warm-up: callhook takes WARMUP_RATE cps for WARMUP s (the JIT compiles the hot path; the
-# pools and the receiver's TLS connections open); then the receiver is reset ---
-echo "bench: warm-up ${WARMUP}s at ${WARMUP_RATE} cps through callhook"
-run_sipp warmup "$WARMUP_RATE" $(( WARMUP_RATE * WARMUP )) "127.0.0.1:$PROXY_PORT"
-sleep 5
+# --- warm-up: callhook takes a ramp up to WARMUP_RATE cps over WARMUP s, in thirds (the JIT compiles
+# the hot path before full load: a cold JVM thrown straight into load queues up and collapses);
+# the pools and the receiver's TLS connections open. Then the backlog drains and the receiver is reset ---
+echo "bench: warm-up ${WARMUP}s ramping to ${WARMUP_RATE} cps through callhook"
+for part in 1 2 3; do
+  r=$(( WARMUP_RATE * part / 3 )); [ "$r" -ge 1 ] || r=1
+  run_sipp "warmup-$part" "$r" $(( r * WARMUP / 3 > 0 ? r * WARMUP / 3 : 1 )) "127.0.0.1:$PROXY_PORT"
+done
+settle
 receiver reset >/dev/null
 
 ROWS=""
@@ -176,7 +198,7 @@ for rate in $RATES; do
     name="$mode-$rate"
     echo "bench: $mode at $rate cps for ${STEP}s ($calls calls)"
     if [ "$mode" = direct ]; then
-      run_sipp "$name" "$rate" "$calls" "127.0.0.1:$UAS_PORT"
+      run_sipp "$name" "$rate" "$calls" "127.0.0.1:$DIRECT_UAS_PORT" "$DIRECT_UAS_PORT"
     else
       t0=$(date +%s.%N); c0=$(cpu_ticks)
       run_sipp "$name" "$rate" "$calls" "127.0.0.1:$PROXY_PORT"
@@ -203,6 +225,7 @@ for rate in $RATES; do
       p50=$(stat_of "$stats" p50_ms); p99=$(stat_of "$stats" p99_ms)
       cpu=$(awk -v a="$c0" -v b="$c1" -v t0="$t0" -v t1="$t1" -v hz="$CLK_TCK" 'BEGIN { printf "%.0f", (b - a) / hz / (t1 - t0) * 100 }')
       heap=$(heap_after_gc_mb)
+      settle
       receiver reset >/dev/null
       ROWS+="| $rate | callhook | $made | $failed | $achieved | $rt | $rt99 | $retrans | $posts / $expected | $dup / $ooo | $p50 / $p99 | $cpu | $heap |"$'\n'
       [ "$rate" = 500 ] && p99_at_500=$p99
@@ -212,7 +235,7 @@ for rate in $RATES; do
     fi
     echo "bench:   made=$made failed=$failed achieved=$achieved cps rt=${rt}ms ${stats:+receiver: $stats}"
     stats=""
-    sleep 3
+    sleep 2
   done
 done
 
@@ -237,6 +260,7 @@ CALLHOOK_VERSION=$(java -jar "$JAR" --version 2>/dev/null | head -1 || true)
   echo "- $JAVA_VERSION; $SIPP_VERSION; $CALLHOOK_VERSION (JAIN-SIP RI 1.3.0-91)"
   echo "- callhook JVM: \`$JVM_FLAGS\`, \`config/logback.xml\` (async file log: every state and delivery line written)"
   echo "- SIPp, callhook and the HTTPS receiver share the machine; everything on 127.0.0.1, UDP"
+  echo "- load average (1/5/15 min) before the run: $LOAD_BEFORE; after: $(cut -d' ' -f1-3 /proc/loadavg) (above ~1 other work shared the 2 cores)"
   echo
   echo "## Method"
   echo
@@ -247,8 +271,9 @@ CALLHOOK_VERSION=$(java -jar "$JAR" --version 2>/dev/null | head -1 || true)
   echo "and measures event latency = receive time − the event's \`timestamp\` (when the SIP message causing"
   echo "it reached callhook; 1 ms resolution)."
   echo
-  echo "Warm-up: ${WARMUP} s at ${WARMUP_RATE} calls/s through callhook before the first step (a cold JVM's JIT"
-  echo "halves capacity). Then for each rate a ${STEP} s step straight SIPp → SIPp, then the same through"
+  echo "Warm-up: ${WARMUP} s through callhook ramping to ${WARMUP_RATE} calls/s in thirds, before the first step"
+  echo "(a cold JVM's JIT halves capacity; thrown straight into load it queues up and collapses); then"
+  echo "callhook is let settle (no live leg, no undelivered event). Then for each rate a ${STEP} s step straight SIPp → SIPp, then the same through"
   echo "callhook (same JVM throughout, so completed transactions from earlier steps are still retained"
   echo "for their 32 s timers, as in service)."
   echo
