@@ -7,6 +7,8 @@
 # usage: sipp-scenarios/bench/run.sh [--rates "100 250 500 750 1000"] [--step-seconds 15]
 #                                    [--warmup-seconds 30] [--warmup-rate 300] [--out BENCHMARKS.md]
 #                                    [--jfr]   (records callhook with JFR: target/bench/*/callhook.jfr)
+#                                    [--held N] (last: N answered calls held open to measure retained
+#                                               heap per live leg; default 10000, 0 = skip)
 # Needs: Java 17+ (java, jcmd), Maven (only if target/callhook.jar is missing), SIPp 3.6, curl, ss.
 # Bounded: every SIPp run has a global -timeout; every wait has a deadline; everything it starts is
 # stopped on exit. Everything on 127.0.0.1, ports picked free.
@@ -21,6 +23,8 @@ WARMUP_RATE=300
 OUT=BENCHMARKS.md
 JVM_FLAGS="-Xms512m -Xmx512m -XX:+UseG1GC"
 JFR=0
+HELD=10000
+HELD_RATE=250
 while [ $# -gt 0 ]; do
   case "$1" in
     --rates) RATES="$2"; shift 2 ;;
@@ -29,7 +33,8 @@ while [ $# -gt 0 ]; do
     --warmup-rate) WARMUP_RATE="$2"; shift 2 ;;
     --out) OUT="$2"; shift 2 ;;
     --jfr) JFR=1; shift ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    --held) HELD="$2"; shift 2 ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -128,6 +133,10 @@ wait_for 30 curl -sf --max-time 2 "http://127.0.0.1:$ADMIN_PORT/health" -o /dev/
   || { echo "bench: callhook did not start" >&2; cat "$WORK/callhook.out"; exit 1; }
 CLK_TCK=$(getconf CLK_TCK)
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$CALLHOOK_PID/stat"; }
+heap_after_gc_mb_precise() {  # in KiB
+  jcmd "$CALLHOOK_PID" GC.run >/dev/null 2>&1 || true
+  jcmd "$CALLHOOK_PID" GC.heap_info 2>/dev/null | sed -n 's/.*garbage-first heap.*used \([0-9]*\)K.*/\1/p'
+}
 heap_after_gc_mb() {
   jcmd "$CALLHOOK_PID" GC.run >/dev/null 2>&1 || true
   jcmd "$CALLHOOK_PID" GC.heap_info 2>/dev/null | sed -n 's/.*garbage-first heap.*used \([0-9]*\)K.*/\1/p' \
@@ -239,6 +248,43 @@ for rate in $RATES; do
   done
 done
 
+
+# --- held calls: retained heap per live leg. N answered calls (uac_answered / uas_answer, talk time
+# far longer than the run) are held open; once all are up and 40 s have passed (so the transactions
+# and the INVITE-retransmission memory of their set-up are gone), heap after GC is compared with
+# the idle baseline. Last, because the legs stay until callhook stops. ---
+HELD_ROW="not measured (--held 0)"
+if [ "$HELD" -gt 0 ]; then
+  echo "bench: holding $HELD calls open (${HELD_RATE} cps) to measure retained heap per live leg"
+  settle
+  # idle baseline: earlier calls forgotten (32 s linger) and their transactions gone (≤ 32 s), plus
+  # the 40 s INVITE-retransmission memory; bounded
+  deadline=$((SECONDS + 120))
+  while { [ "$(metric 'callhook_calls{state="tracked"}')" != 0 ] || [ "$(metric callhook_sip_transactions_live)" != 0 ]; } \
+        && [ $SECONDS -lt $deadline ]; do sleep 2; done
+  sleep 10
+  base=$(heap_after_gc_mb_precise)
+  bound=$(( HELD / HELD_RATE + 200 ))
+  sipp -sf sipp-scenarios/uas_answer.xml -i 127.0.0.1 -p "$UAS_PORT" -cp "$(free_port)" -mp "$(free_port)" -t u1 -nd -nostdin \
+    -d 1 -m "$HELD" -timeout "${bound}s" > "$WORK/held.uas.out" 2>&1 &
+  PIDS+=($!)
+  wait_for 10 udp_bound "$UAS_PORT" || { echo "bench: SIPp UAS did not bind" >&2; exit 1; }
+  sipp -sf sipp-scenarios/uac_answered.xml -i 127.0.0.1 -p "$UAC_PORT" -cp "$(free_port)" -mp "$(free_port)" -t u1 -nd -nostdin \
+    -s +358942721234 -key from +358409401234@127.0.0.1 -d $(( bound * 1000 )) \
+    -r "$HELD_RATE" -m "$HELD" -l $(( HELD + 10 )) -timeout "${bound}s" "127.0.0.1:$PROXY_PORT" > "$WORK/held.uac.out" 2>&1 &
+  PIDS+=($!)
+  deadline=$((SECONDS + HELD / HELD_RATE + 60))
+  while [ "$(metric callhook_legs_live)" != "$HELD" ] && [ $SECONDS -lt $deadline ]; do sleep 1; done
+  live=$(metric callhook_legs_live)
+  sleep 40
+  live=$(metric callhook_legs_live)
+  held_heap=$(heap_after_gc_mb_precise)
+  per_leg=$(awk -v a="$base" -v b="$held_heap" -v n="$live" 'BEGIN { if (n > 0 && b > a) printf "%.0f", (b - a) * 1024 / n; else print "-" }')
+  HELD_ROW="$live live legs held: heap after GC $(awk -v k="$base" 'BEGIN{printf "%.1f", k/1024}') MB idle → $(awk -v k="$held_heap" 'BEGIN{printf "%.1f", k/1024}') MB = **${per_leg} bytes per live leg** (call record, leg, SIP state included)"
+  echo "bench:   $HELD_ROW"
+  PER_LEG=$per_leg
+fi
+
 # --- BENCHMARKS.md ---
 ratio=$(awk -v a="$best_proxy_cps" -v b="$best_direct_cps" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }')
 met() { if [ "$1" = yes ]; then echo "**met**"; else echo "**not met**"; fi }
@@ -293,6 +339,8 @@ CALLHOOK_VERSION=$(java -jar "$JAR" --version 2>/dev/null | head -1 || true)
   echo "direct **${best_direct} calls/s** (achieved ${best_direct_cps}), through callhook **${best_proxy} calls/s** (achieved ${best_proxy_cps});"
   echo "ratio callhook / direct = **${ratio}** (capped by the highest rate tried: direct SIPp → SIPp was not pushed to its own limit)."
   echo
+  echo "Held calls: $HELD_ROW."
+  echo
   echo "## Targets (issue 7)"
   echo
   echo "| target | result |"
@@ -300,7 +348,11 @@ CALLHOOK_VERSION=$(java -jar "$JAR" --version 2>/dev/null | head -1 || true)
   echo "| ≥ 750 calls/s with 3 HTTPS POSTs per call, 0 failed, 0 lost, 0 out-of-order, 0 duplicate | $(met $t750) (highest clean: ${best_proxy}) |"
   echo "| stretch: 1,000 calls/s clean | $(met $t1000) |"
   echo "| event latency p99 ≤ 10 ms at 500 calls/s | $(met $tp99) (p99 ${p99_at_500} ms) |"
-  echo "| ≤ 2 KiB retained heap per live leg | **not measured** (the held-calls mode is not built yet) |"
+  th="**not measured**"
+  if [ -n "${PER_LEG:-}" ] && [ "$PER_LEG" != "-" ]; then
+    if [ "$PER_LEG" -le 2048 ]; then th="**met** (${PER_LEG} bytes)"; else th="**not met** (${PER_LEG} bytes)"; fi
+  fi
+  echo "| ≤ 2 KiB retained heap per live leg | $th |"
   echo "| past capacity the proxy plateaus (admission control, 503 + Retry-After) | **not met**: no admission control yet; see the rows above the clean limit |"
   echo
   echo "## Reproduce"
