@@ -158,10 +158,15 @@ rt_p99() {  # upper bound (ms) of the ResponseTimeRepartition bucket holding the
 metric() {  # metric NAME: a callhook gauge from /metrics
   curl -s --max-time 5 "http://127.0.0.1:$ADMIN_PORT/metrics" | awk -v n="$1" '$1 == n { printf "%d", $2 }'
 }
-settle() {  # until callhook has no live leg and no undelivered event (at most 60 s)
+settle() {  # until no event is undelivered and no leg is still being set up (at most 60 s). CONFIRMED
+  # legs may stay live for good: a call whose BYE never reached callhook (SIPp gave up on it) ends
+  # only at max_call_duration, as designed
   local deadline=$((SECONDS + 60))
   while [ $SECONDS -lt $deadline ]; do
-    [ "$(metric callhook_legs_live)" = 0 ] && [ "$(metric callhook_delivery_pending)" = 0 ] && return 0
+    if [ "$(metric callhook_delivery_pending)" = 0 ] && [ "$(metric 'callhook_legs{state="TRYING"}')" = 0 ] \
+       && [ "$(metric 'callhook_legs{state="PROCEEDING"}')" = 0 ] && [ "$(metric 'callhook_legs{state="EARLY"}')" = 0 ]; then
+      sleep 2; return 0
+    fi
     sleep 1
   done
   echo "bench: callhook did not settle within 60 s" >&2
@@ -260,9 +265,11 @@ if [ "$HELD" -gt 0 ]; then
   # idle baseline: earlier calls forgotten (32 s linger) and their transactions gone (≤ 32 s), plus
   # the 40 s INVITE-retransmission memory; bounded
   deadline=$((SECONDS + 120))
-  while { [ "$(metric 'callhook_calls{state="tracked"}')" != 0 ] || [ "$(metric callhook_sip_transactions_live)" != 0 ]; } \
+  while { [ "$(metric 'callhook_calls{state="tracked"}')" != "$(metric 'callhook_calls{state="live"}')" ] \
+          || [ "$(metric callhook_sip_transactions_live)" != 0 ]; } \
         && [ $SECONDS -lt $deadline ]; do sleep 2; done
   sleep 10
+  live_before=$(metric callhook_legs_live)
   base=$(heap_after_gc_mb_precise)
   bound=$(( HELD / HELD_RATE + 200 ))
   sipp -sf sipp-scenarios/uas_answer.xml -i 127.0.0.1 -p "$UAS_PORT" -cp "$(free_port)" -mp "$(free_port)" -t u1 -nd -nostdin \
@@ -274,10 +281,9 @@ if [ "$HELD" -gt 0 ]; then
     -r "$HELD_RATE" -m "$HELD" -l $(( HELD + 10 )) -timeout "${bound}s" "127.0.0.1:$PROXY_PORT" > "$WORK/held.uac.out" 2>&1 &
   PIDS+=($!)
   deadline=$((SECONDS + HELD / HELD_RATE + 60))
-  while [ "$(metric callhook_legs_live)" != "$HELD" ] && [ $SECONDS -lt $deadline ]; do sleep 1; done
-  live=$(metric callhook_legs_live)
+  while [ "$(metric callhook_legs_live)" -lt $(( live_before + HELD )) ] && [ $SECONDS -lt $deadline ]; do sleep 1; done
   sleep 40
-  live=$(metric callhook_legs_live)
+  live=$(( $(metric callhook_legs_live) - live_before ))
   held_heap=$(heap_after_gc_mb_precise)
   per_leg=$(awk -v a="$base" -v b="$held_heap" -v n="$live" 'BEGIN { if (n > 0 && b > a) printf "%.0f", (b - a) * 1024 / n; else print "-" }')
   HELD_ROW="$live live legs held: heap after GC $(awk -v k="$base" 'BEGIN{printf "%.1f", k/1024}') MB idle → $(awk -v k="$held_heap" 'BEGIN{printf "%.1f", k/1024}') MB = **${per_leg} bytes per live leg** (call record, leg, SIP state included)"
@@ -304,7 +310,7 @@ CALLHOOK_VERSION=$(java -jar "$JAR" --version 2>/dev/null | head -1 || true)
   echo
   echo "- $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(free -g | awk '/Mem:/ {print $2}') GB RAM, $(uname -sr)"
   echo "- $JAVA_VERSION; $SIPP_VERSION; $CALLHOOK_VERSION (JAIN-SIP RI 1.3.0-91)"
-  echo "- callhook JVM: \`$JVM_FLAGS\`, \`config/logback.xml\` (async file log: every state and delivery line written)"
+  echo "- callhook JVM: \`$JVM_FLAGS\`${EXTRA_FLAGS:+ + JFR profiling}, \`config/logback.xml\` (async file log: every state and delivery line written)"
   echo "- SIPp, callhook and the HTTPS receiver share the machine; everything on 127.0.0.1, UDP"
   echo "- load average (1/5/15 min) before the run: $LOAD_BEFORE; after: $(cut -d' ' -f1-3 /proc/loadavg) (above ~1 other work shared the 2 cores)"
   echo
