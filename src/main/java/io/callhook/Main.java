@@ -101,6 +101,7 @@ public final class Main implements Callable<Integer> {
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 callhook.close();
+                SipTraceLog.flushAndStop(); // the async file appender writes out the shutdown lines
                 stopped.countDown();
             }, "callhook-shutdown"));
             stopped.await();

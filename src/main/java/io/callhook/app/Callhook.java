@@ -2,7 +2,6 @@ package io.callhook.app;
 
 import io.callhook.call.LegState;
 import io.callhook.config.CallhookConfig;
-import io.callhook.config.ConfigProblem;
 import io.callhook.delivery.DeliveryListener;
 import io.callhook.delivery.Dispatcher;
 import io.callhook.delivery.Outbox;
@@ -66,11 +65,13 @@ public final class Callhook implements AutoCloseable {
     private final CallTracker tracker;
     private final SipServer sip;
     private final ScheduledExecutorService housekeeping;
+    private final AdminWiring admin; // issue 7: /health, /metrics
 
     private Callhook(OwnerLock lock, GroupCommitWriter writer, Transport transport, Dispatcher dispatcher,
-                     CallTracker tracker, SipServer sip, ScheduledExecutorService housekeeping) {
+                     CallTracker tracker, SipServer sip, ScheduledExecutorService housekeeping, AdminWiring admin) {
         this.lock = lock;
         this.writer = writer;
+        this.admin = admin;
         this.transport = transport;
         this.dispatcher = dispatcher;
         this.tracker = tracker;
@@ -115,13 +116,15 @@ public final class Callhook implements AutoCloseable {
         GroupCommitWriter writer = new GroupCommitWriter(connection, tuning.storePoll());
         Outbox outbox = new Outbox(writer, connection, clock, new WebhookRoutes(directory));
         Transport transport = new NettyTransport();
-        Dispatcher dispatcher = new Dispatcher(transport, clock, outbox, DeliveryListener.all(outbox, listener),
+        AdminWiring admin = AdminWiring.prepare(config.admin()); // issue 7: metrics hear delivery and events
+        Dispatcher dispatcher = new Dispatcher(transport, clock, outbox,
+                DeliveryListener.all(outbox, admin.listener(listener)),
                 tuning.perOrganization(), () -> ThreadLocalRandom.current().nextDouble());
         outbox.start(dispatcher);
         CallTracker tracker = new CallTracker(clock,
                 org -> directory.organization(org).map(Organization::webhook).map(Webhook::states)
                         .orElse(Set.<LegState>of()),
-                new EventPipeline(directory, outbox), config.sip().maxCallDuration(), CALL_LINGER,
+                admin.counting(new EventPipeline(directory, outbox)), config.sip().maxCallDuration(), CALL_LINGER,
                 new LegJournal(writer));
         tracker.restore(snapshot);
         writer.start();
@@ -142,16 +145,34 @@ public final class Callhook implements AutoCloseable {
         });
         housekeeping.scheduleWithFixedDelay(guard("leg sweep", tracker::sweep), 1, 1, TimeUnit.SECONDS);
         housekeeping.scheduleWithFixedDelay(guard("directory reload", () -> reload(directory)), 2, 2, TimeUnit.SECONDS);
-        LOG.info("callhook started: sip={} outbox={} restored_live_legs={} restored_calls={}", sip.listening(),
-                config.outbox().path(), snapshot.liveLegs().size(), tracker.trackedCalls());
-        return new Callhook(lock, writer, transport, dispatcher, tracker, sip, housekeeping);
+        Callhook callhook = new Callhook(lock, writer, transport, dispatcher, tracker, sip, housekeeping, admin);
+        // --- issue 7: admin endpoints start last (stop first), then the startup line ---
+        try {
+            admin.start(sip, tracker, dispatcher);
+        } catch (Exception | Error e) {
+            callhook.close();
+            throw e;
+        }
+        LOG.info("callhook {} started: sip={} organizations={} admin={} outbox={} restored_live_legs={} restored_calls={}",
+                version(), sip.listening(), directory.organizationCount(), admin.describe(), config.outbox().path(),
+                snapshot.liveLegs().size(), tracker.trackedCalls());
+        return callhook;
     }
 
+    /** The jar's Implementation-Version, or {@code dev} when run from classes. */
+    public static String version() {
+        String v = Callhook.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+
+    /** The admin HTTP port, when {@code admin.listen} is set. */
+    public java.util.OptionalInt adminPort() {
+        return admin.port();
+    }
+
+    /** A refused reload is logged by the source itself, once per change of the file. */
     private static void reload(ReloadableDirectory directory) {
-        List<ConfigProblem> problems = directory.reloadIfChanged();
-        for (ConfigProblem p : problems) {
-            LOG.warn("directory reload refused, keeping the previous directory: {}", p);
-        }
+        directory.reloadIfChanged();
     }
 
     private static Runnable guard(String what, Runnable task) {
@@ -187,6 +208,7 @@ public final class Callhook implements AutoCloseable {
      */
     @Override
     public void close() {
+        admin.close(); // issue 7
         sip.close();
         housekeeping.shutdownNow();
         if (!writer.flush(FLUSH_GRACE)) {

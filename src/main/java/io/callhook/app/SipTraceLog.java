@@ -20,6 +20,16 @@ public final class SipTraceLog {
 
     private SipTraceLog() {}
 
+    /**
+     * Stops logback, writing out what async appenders still hold (config/logback.xml queues the
+     * file's lines). Called last on shutdown; a no-op when another SLF4J binding is in use.
+     */
+    public static void flushAndStop() {
+        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+            context.stop();
+        }
+    }
+
     public static void enable(Path file) {
         LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
         PatternLayoutEncoder encoder = new PatternLayoutEncoder();

@@ -77,6 +77,7 @@ public final class LoopbackRig implements AutoCloseable {
         private List<String> trustedPeers = List.of(HOST + "/32");
         private CallhookConfig.HttpDirectory httpDirectory;
         private boolean withFile = true;
+        private String adminListen;
 
         private Builder(Path workDir) {
             this.workDir = workDir;
@@ -140,6 +141,12 @@ public final class LoopbackRig implements AutoCloseable {
             return this;
         }
 
+        /** Serve /health and /metrics on {@code host:port} (port 0: a free one, see {@link Callhook#adminPort()}). */
+        public Builder admin(String listen) {
+            this.adminListen = listen;
+            return this;
+        }
+
         public LoopbackRig start() throws Exception {
             LocalCertificates certificates = LocalCertificates.generate();
             Path caFile = workDir.resolve("sink-ca.pem");
@@ -167,7 +174,7 @@ public final class LoopbackRig implements AutoCloseable {
                                 "sip:" + HOST + ":" + upstream,
                                 trustedPeers, noAnswerTimeout, maxCallDuration, false, timerC,
                                 io.callhook.config.ConfigLoader.DEFAULT_NONCE_TTL),
-                        directorySettings, new CallhookConfig.Outbox(outbox), new CallhookConfig.Admin(null));
+                        directorySettings, new CallhookConfig.Outbox(outbox), new CallhookConfig.Admin(adminListen));
                 return new LoopbackRig(sink, Callhook.start(config, directory, Clock.systemUTC()), proxyPort,
                         directoryFile, configFile, caFile, directory, Map.copyOf(values));
             } catch (Exception | Error e) {

@@ -62,6 +62,11 @@ public final class Directories {
         }
 
         @Override
+        public int organizationCount() {
+            return source.data().organizations().size();
+        }
+
+        @Override
         public Optional<Organization> organization(String organizationId) {
             return cache.organization(organizationId);
         }

@@ -18,6 +18,12 @@ final class LayeredDirectory implements ReloadableDirectory {
     private final ReloadableDirectory file;   // null when there is none
     private final HttpDirectory http;
 
+    /** The file's organizations; those only the HTTP source knows are not counted. */
+    @Override
+    public int organizationCount() {
+        return file == null ? 0 : file.organizationCount();
+    }
+
     LayeredDirectory(ReloadableDirectory file, HttpDirectory http) {
         this.file = file;
         this.http = http;

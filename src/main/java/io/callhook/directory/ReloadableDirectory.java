@@ -15,4 +15,6 @@ public interface ReloadableDirectory extends Directory {
 
     /** The regions numbers are normalized with, first organization first. */
     List<String> regions();
+    /** How many organizations the directory in use has (for the startup line and metrics). */
+    int organizationCount();
 }

@@ -44,6 +44,8 @@ import java.util.concurrent.TimeUnit;
 final class SipProxy implements SipListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(SipProxy.class);
+    /** Bad input repeats per packet: each kind is logged once with its stack trace (issue 7). */
+    private static final RepeatedErrors ONCE = new RepeatedErrors(LOG);
 
     private final Forwarder forwarder;
     private final CallRouter router;
@@ -56,6 +58,9 @@ final class SipProxy implements SipListener {
     /** Access control and the registrar (issue 4); set once by {@link #guardWith} before the stack starts. */
     private volatile Admission admission;
     private volatile RegisterResponder registrar;
+    /** Messages in, for metrics: an uncontended adder, off every lock. */
+    final java.util.concurrent.atomic.LongAdder requestsIn = new java.util.concurrent.atomic.LongAdder();
+    final java.util.concurrent.atomic.LongAdder responsesIn = new java.util.concurrent.atomic.LongAdder();
 
     SipProxy(Forwarder forwarder, CallRouter router, CallTracker tracker, Clock clock,
              ScheduledExecutorService timers, Duration noAnswerTimeout, Duration timerC) {
@@ -82,6 +87,7 @@ final class SipProxy implements SipListener {
     @Override
     public void processRequest(RequestEvent event) {
         Instant at = clock.instant();
+        requestsIn.increment();
         Request request = event.getRequest();
         try {
             SipProvider provider = (SipProvider) event.getSource();
@@ -110,13 +116,15 @@ final class SipProxy implements SipListener {
                 }
             }
         } catch (Throwable t) {
-            LOG.error("call_id={} failed to handle {}: {}", SipText.callId(request), request.getMethod(), t.toString(), t);
+            ONCE.error("request " + request.getMethod() + " " + t.getClass().getName(),
+                    "call_id={} failed to handle {}: {}", SipText.callId(request), request.getMethod(), t.toString(), t);
         }
     }
 
     @Override
     public void processResponse(ResponseEvent event) {
         Instant at = clock.instant();
+        responsesIn.increment();
         Response response = event.getResponse();
         try {
             SipProvider provider = (SipProvider) event.getSource();
@@ -130,7 +138,7 @@ final class SipProxy implements SipListener {
                 forwarder.relayStateless(provider, response); // 2xx retransmission after the transaction ended
             }
         } catch (Throwable t) {
-            LOG.error("call_id={} failed to handle response {}: {}", SipText.callId(response),
+            ONCE.error("response " + t.getClass().getName(), "call_id={} failed to handle response {}: {}", SipText.callId(response),
                     response.getStatusCode(), t.toString(), t);
         }
     }
@@ -148,13 +156,14 @@ final class SipProxy implements SipListener {
                 relay.onTimeout();
             }
         } catch (Throwable t) {
-            LOG.error("failed to handle a transaction timeout: {}", t.toString(), t);
+            ONCE.error("timeout " + t.getClass().getName(), "failed to handle a transaction timeout: {}", t.toString(), t);
         }
     }
 
     @Override
     public void processIOException(IOExceptionEvent event) {
-        LOG.info("I/O error talking to {}:{}/{}", event.getHost(), event.getPort(), event.getTransport());
+        ONCE.info("io " + event.getHost() + ":" + event.getPort() + "/" + event.getTransport(),
+                "I/O error talking to {}:{}/{}", event.getHost(), event.getPort(), event.getTransport());
     }
 
     @Override

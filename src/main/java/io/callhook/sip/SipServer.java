@@ -40,8 +40,12 @@ public final class SipServer implements AutoCloseable {
     private final SipStack stack;
     private final List<ListeningPoint> listeningPoints;
     private final ScheduledExecutorService timers;
+    private final SipProxy proxy;
+    private volatile boolean closed;
 
-    private SipServer(SipStack stack, List<ListeningPoint> listeningPoints, ScheduledExecutorService timers) {
+    private SipServer(SipStack stack, List<ListeningPoint> listeningPoints, ScheduledExecutorService timers,
+                      SipProxy proxy) {
+        this.proxy = proxy;
         this.stack = stack;
         this.listeningPoints = listeningPoints;
         this.timers = timers;
@@ -96,7 +100,7 @@ public final class SipServer implements AutoCloseable {
                 registrar.sweep();
                 nonceCounts.sweep();
             }), 5, 5, TimeUnit.SECONDS);
-            SipServer server = new SipServer(stack, lps, timers);
+            SipServer server = new SipServer(stack, lps, timers, proxy);
             LOG.info("SIP proxy listening on {}", server.listening());
             return server;
         } catch (Exception | Error e) {
@@ -121,6 +125,20 @@ public final class SipServer implements AutoCloseable {
         return listeningPoints.stream()
                 .map(lp -> lp.getTransport().toLowerCase() + ":" + lp.getIPAddress() + ":" + lp.getPort())
                 .toList();
+    }
+
+    /** True while the stack runs and has its listening points (for {@code /health}). */
+    public boolean isListening() {
+        return !closed && ((gov.nist.javax.sip.stack.SIPTransactionStack) stack).isAlive() && !listeningPoints.isEmpty();
+    }
+
+    /** SIP requests and responses that reached the proxy's listener since start. */
+    public long requestsIn() {
+        return proxy.requestsIn.sum();
+    }
+
+    public long responsesIn() {
+        return proxy.responsesIn.sum();
     }
 
     /** Live SIP transactions in the stack (server + client), for leak checks and metrics. */
@@ -151,6 +169,7 @@ public final class SipServer implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         timers.shutdownNow();
         stack.stop();
         LOG.info("SIP proxy stopped");

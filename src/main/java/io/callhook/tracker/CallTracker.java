@@ -171,6 +171,30 @@ public final class CallTracker {
         return liveLegs.get();
     }
 
+    /** Legs by state and calls with a live leg, counted now (for metrics; scans every call). */
+    public Census census() {
+        Map<LegState, Integer> legs = new java.util.EnumMap<>(LegState.class);
+        int liveCalls = 0;
+        for (CallRecord record : calls.values()) {
+            synchronized (record) {
+                for (Leg leg : record.legsByBranch.values()) {
+                    legs.merge(leg.state(), 1, Integer::sum);
+                }
+                liveCalls += record.hasLiveLegs() ? 1 : 0;
+            }
+        }
+        return new Census(legs, liveCalls, calls.size());
+    }
+
+    /**
+     * A count of what the tracker holds.
+     *
+     * @param legsByState legs remembered, by state (TERMINATED ones until their call is forgotten)
+     * @param liveCalls   calls with at least one live leg
+     * @param trackedCalls calls remembered, live or lingering
+     */
+    public record Census(Map<LegState, Integer> legsByState, int liveCalls, int trackedCalls) {}
+
     /** Calls remembered (live, or lingering after their last leg ended). */
     public int trackedCalls() {
         return calls.size();
