@@ -27,7 +27,7 @@ final class ChildCallhook implements AutoCloseable {
         this.log = log;
     }
 
-    /** Starts callhook and returns once it logged "callhook started". */
+    /** Starts callhook and returns once it logged its startup line ("callhook <version> started: …"). */
     static ChildCallhook start(Path config, Path log) throws Exception {
         if (!Files.isRegularFile(JAR)) {
             fail("no " + JAR + ": run `mvn package` (or `mvn verify`) first");
@@ -40,7 +40,7 @@ final class ChildCallhook implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
         ChildCallhook child = new ChildCallhook(p, log);
-        child.awaitLog("callhook started", logged);
+        child.awaitLog(" started: sip=", logged);
         return child;
     }
 
