@@ -1,24 +1,16 @@
 package io.callhook.directory;
 
+import io.callhook.config.CaFiles;
+
 import io.callhook.config.CallhookConfig;
 
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509TrustManager;
-import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.http.HttpClient;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
-import java.util.Collection;
 import java.util.concurrent.Executors;
 
 /**
@@ -47,25 +39,7 @@ final class HttpClients {
 
     static SSLContext trustingDefaultsPlus(Path caFile) {
         try {
-            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-            store.load(null, null);
-            int n = 0;
-            for (X509Certificate ca : defaultTrustManager().getAcceptedIssuers()) {
-                store.setCertificateEntry("jdk-" + n++, ca);
-            }
-            Collection<? extends Certificate> extra;
-            try (InputStream in = new BufferedInputStream(Files.newInputStream(caFile))) {
-                extra = CertificateFactory.getInstance("X.509").generateCertificates(in);
-            }
-            if (extra.isEmpty()) {
-                throw new IllegalArgumentException("ca_file must hold at least one PEM certificate: " + caFile);
-            }
-            int i = 0;
-            for (Certificate c : extra) {
-                store.setCertificateEntry("ca-file-" + i++, c);
-            }
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(store);
+            TrustManagerFactory tmf = CaFiles.trustDefaultsPlus(caFile);
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(null, tmf.getTrustManagers(), null);
             return context;
@@ -74,16 +48,5 @@ final class HttpClients {
         } catch (GeneralSecurityException e) {
             throw new IllegalArgumentException("cannot set up TLS with ca_file " + caFile + ": " + e.getMessage(), e);
         }
-    }
-
-    private static X509TrustManager defaultTrustManager() throws GeneralSecurityException {
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init((KeyStore) null);
-        for (TrustManager tm : tmf.getTrustManagers()) {
-            if (tm instanceof X509TrustManager x) {
-                return x;
-            }
-        }
-        throw new GeneralSecurityException("the JDK offers no X509TrustManager");
     }
 }

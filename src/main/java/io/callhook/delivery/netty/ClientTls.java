@@ -1,25 +1,16 @@
 package io.callhook.delivery.netty;
 
+import io.callhook.config.CaFiles;
+
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 
 import javax.net.ssl.SSLException;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509TrustManager;
-import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
-import java.util.Collection;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -56,7 +47,7 @@ final class ClientTls {
                 .endpointIdentificationAlgorithm("HTTPS");
         try {
             if (caFile != null) {
-                builder.trustManager(trustDefaultsPlus(caFile));
+                builder.trustManager(CaFiles.trustDefaultsPlus(caFile));
             }
             return builder.build();
         } catch (SSLException | GeneralSecurityException e) {
@@ -64,39 +55,5 @@ final class ClientTls {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read ca_file " + caFile + ": " + e.getMessage(), e);
         }
-    }
-
-    private static TrustManagerFactory trustDefaultsPlus(Path caFile) throws IOException, GeneralSecurityException {
-        KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-        store.load(null, null);
-        int n = 0;
-        for (X509Certificate ca : defaultTrustManager().getAcceptedIssuers()) {
-            store.setCertificateEntry("jdk-" + n++, ca);
-        }
-        Collection<? extends Certificate> extra;
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(caFile))) {
-            extra = CertificateFactory.getInstance("X.509").generateCertificates(in);
-        }
-        if (extra.isEmpty()) {
-            throw new IllegalArgumentException("ca_file must hold at least one PEM certificate: " + caFile);
-        }
-        int i = 0;
-        for (Certificate c : extra) {
-            store.setCertificateEntry("ca-file-" + i++, c);
-        }
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(store);
-        return tmf;
-    }
-
-    private static X509TrustManager defaultTrustManager() throws GeneralSecurityException {
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init((KeyStore) null);
-        for (TrustManager tm : tmf.getTrustManagers()) {
-            if (tm instanceof X509TrustManager x) {
-                return x;
-            }
-        }
-        throw new GeneralSecurityException("the JDK offers no X509TrustManager");
     }
 }
