@@ -55,6 +55,7 @@ final class SipProxy implements SipListener {
     private final Duration noAnswerTimeout;
     private final Duration timerC;
     private final RecentBranches recentInvites;
+    private final ShortRetention retention;
     /** Access control and the registrar (issue 4); set once by {@link #guardWith} before the stack starts. */
     private volatile Admission admission;
     private volatile RegisterResponder registrar;
@@ -72,6 +73,7 @@ final class SipProxy implements SipListener {
         this.timers = timers;
         this.noAnswerTimeout = noAnswerTimeout;
         this.recentInvites = new RecentBranches(clock, Duration.ofSeconds(40));
+        this.retention = new ShortRetention(timers);
     }
 
     RecentBranches recentInvites() {
@@ -134,7 +136,14 @@ final class SipProxy implements SipListener {
                 branch.owner.onResponse(branch, response, at);
             } else if (owner instanceof RequestRelay relay) {
                 relay.onResponse(response);
-            } else if (owner == null && response.getStatusCode() / 100 == 2) {
+                if (response.getStatusCode() >= 200) {
+                    retention.endClientAfterFinal(ct);
+                }
+            } else if (ct != null) {
+                if (response.getStatusCode() >= 200) {
+                    retention.endClientAfterFinal(ct); // the answer to a CANCEL we sent
+                }
+            } else if (response.getStatusCode() / 100 == 2) {
                 forwarder.relayStateless(provider, response); // 2xx retransmission after the transaction ended
             }
         } catch (Throwable t) {
@@ -271,6 +280,7 @@ final class SipProxy implements SipListener {
             forwarder.respond(provider, null, cancel, 481); // matches no INVITE we know
             return;
         }
+        ShortRetention.shortenServer(st);
         forwarder.respond(provider, st, cancel, 200);
         ServerTransaction invite = ((gov.nist.javax.sip.ServerTransactionExt) st).getCanceledInviteTransaction();
         if (invite != null && invite.getApplicationData() instanceof InviteForward forward) {
@@ -318,6 +328,7 @@ final class SipProxy implements SipListener {
                 return;
             }
         }
+        ShortRetention.shortenServer(st);
         forwarder.popOwnRoutes(request);
         boolean inDialog = SipText.toTag(request) != null;
         boolean upstream = false;
