@@ -85,7 +85,8 @@ final class AdminWiring implements AutoCloseable {
     }
 
     /** Registers the gauges and starts serving; the last step of start. */
-    void start(SipServer sip, CallTracker tracker, Dispatcher dispatcher) throws Exception {
+    void start(SipServer sip, CallTracker tracker, Dispatcher dispatcher, io.callhook.delivery.Outbox outbox,
+               io.callhook.store.GroupCommitWriter writer) throws Exception {
         if (metrics == null) {
             return;
         }
@@ -103,14 +104,22 @@ final class AdminWiring implements AutoCloseable {
                 sip::requestsIn, "kind", "request");
         metrics.gauge("callhook.sip.messages.in", "SIP messages that reached the proxy since start",
                 sip::responsesIn, "kind", "response");
-        metrics.gauge("callhook.delivery.pending", "events accepted and not yet delivered or dead",
+        metrics.gauge("callhook.sip.messages.out", "SIP messages callhook sent since start (not the stack's retransmissions)",
+                sip::requestsOut, "kind", "request");
+        metrics.gauge("callhook.sip.messages.out", "SIP messages callhook sent since start (not the stack's retransmissions)",
+                sip::responsesOut, "kind", "response");
+        metrics.gauge("callhook.delivery.pending", "deliveries held in memory: queued, in flight or waiting for a retry",
                 dispatcher::pendingEvents);
+        metrics.gauge("callhook.outbox.pending", "deliveries pending in the outbox file (the outbox depth)",
+                outbox::pendingRows);
+        metrics.gauge("callhook.outbox.writer.queue", "writes waiting for the outbox's next group commit",
+                writer::queued);
         metrics.gauge("callhook.delivery.calls.in.flight", "calls with an event queued or in flight",
                 dispatcher::inFlightCalls);
         List<HealthCheck> checks = new ArrayList<>();
         checks.add(new HealthCheck("sip", () -> sip.isListening() ? Optional.empty()
                 : Optional.of("SIP listeners are not up")));
-        // the durable outbox adds its check here: new HealthCheck("outbox", () -> writable ? empty : why)
+        checks.add(new HealthCheck("outbox", writer::problem));
         server = AdminServer.start(listen, checks, metrics);
     }
 

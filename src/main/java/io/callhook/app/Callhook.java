@@ -148,7 +148,7 @@ public final class Callhook implements AutoCloseable {
         Callhook callhook = new Callhook(lock, writer, transport, dispatcher, tracker, sip, housekeeping, admin);
         // --- issue 7: admin endpoints start last (stop first), then the startup line ---
         try {
-            admin.start(sip, tracker, dispatcher);
+            admin.start(sip, tracker, dispatcher, outbox, writer);
         } catch (Exception | Error e) {
             callhook.close();
             throw e;

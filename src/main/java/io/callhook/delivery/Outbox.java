@@ -64,6 +64,8 @@ public final class Outbox implements DeliveryListener, Backlog, Participant {
     private final Routes routes;
     private volatile DeliveryFeed feed;
     private final Queue<BacklogRequest> backlogRequests = new ConcurrentLinkedQueue<>();
+    /** Pending rows in the file, for {@code /metrics}: counted at start, then +1 per committed append, −1 per settle. */
+    private final java.util.concurrent.atomic.AtomicLong pendingRows = new java.util.concurrent.atomic.AtomicLong();
 
     // ---- writer thread ----
     /** Every pending row at or before this position has been offered to the feed. */
@@ -86,7 +88,9 @@ public final class Outbox implements DeliveryListener, Backlog, Participant {
         this.routes = Objects.requireNonNull(routes, "routes");
         try (Statement s = connection.createStatement();
              ResultSet r = s.executeQuery("SELECT count(*) FROM delivery WHERE status = 'pending'")) {
-            behind = r.next() && r.getLong(1) > 0; // read them back, in order, before anything new
+            long pending = r.next() ? r.getLong(1) : 0;
+            pendingRows.set(pending);
+            behind = pending > 0; // read them back, in order, before anything new
         }
         cursor = behind ? 0 : maxPosition(connection);
         writer.add(this);
@@ -100,6 +104,14 @@ public final class Outbox implements DeliveryListener, Backlog, Participant {
     /** Starts handing committed deliveries (the pending ones on disk first) to {@code feed}. */
     public void start(DeliveryFeed feed) {
         this.feed = Objects.requireNonNull(feed, "feed");
+    }
+
+    /**
+     * Deliveries pending in the file (what {@code outbox stats} would count), kept in memory; rows
+     * another process changes while this one runs (a CLI replay) are not seen until the next start.
+     */
+    public long pendingRows() {
+        return pendingRows.get();
     }
 
     /** Stores the event and its delivery in the next group commit. Never blocks. */
@@ -143,6 +155,7 @@ public final class Outbox implements DeliveryListener, Backlog, Participant {
 
     @Override
     public void delivered(PendingEvent event, Attempt attempt) {
+        pendingRows.decrementAndGet();
         Instant now = clock.instant();
         writer.submit(new Mark("delivered " + event.webhookId(), c -> update(c,
                 "UPDATE delivery SET status = 'delivered', settled_at = ?, next_attempt_at = NULL WHERE event_id = "
@@ -152,6 +165,7 @@ public final class Outbox implements DeliveryListener, Backlog, Participant {
 
     @Override
     public void dead(PendingEvent event, String reason) {
+        pendingRows.decrementAndGet();
         Instant now = clock.instant();
         writer.submit(new Mark("dead " + event.webhookId(), c -> markDead(c, event.webhookId(), reason, now)));
     }
@@ -290,6 +304,7 @@ public final class Outbox implements DeliveryListener, Backlog, Participant {
                     String why = "organization " + org + " is no longer in the directory";
                     LOG.warn("delivery dead call_id={} seq={} org={} reason=\"{}\"", r.getString(8), r.getLong(9), org, why);
                     Instant now = clock.instant();
+                    pendingRows.decrementAndGet();
                     writer.submit(new Mark("dead " + webhookId, c2 -> markDead(c2, webhookId, why, now)));
                     continue;
                 }
@@ -363,6 +378,11 @@ public final class Outbox implements DeliveryListener, Backlog, Participant {
                 s.executeUpdate();
             }
             appended.add(new StoredDelivery(id, position, event, now, 0, null, null));
+        }
+
+        @Override
+        public void committed() {
+            pendingRows.incrementAndGet();
         }
 
         @Override

@@ -72,9 +72,12 @@ final class Admission {
     private final LocalAddresses local;
     private final MessageFactory messages;
     private final HeaderFactory headers;
+    private final SipCounters counters;
 
     Admission(List<Cidr> trustedPeers, Directory directory, Nonces nonces, NonceCounts nonceCounts,
-              DialogTokens tokens, LocalAddresses local, MessageFactory messages, HeaderFactory headers) {
+              DialogTokens tokens, LocalAddresses local, MessageFactory messages, HeaderFactory headers,
+              SipCounters counters) {
+        this.counters = counters;
         this.trustedPeers = List.copyOf(trustedPeers);
         this.directory = directory;
         this.nonces = nonces;
@@ -336,6 +339,7 @@ final class Admission {
                 r.addHeader(headers.createHeader(header[0], header[1]));
             }
             provider.sendResponse(r);
+            counters.responsesOut.increment();
         } catch (Exception e) {
             LOG.info("call_id={} could not answer {} {}: {}", SipText.callId(request), status, request.getMethod(),
                     e.toString());

@@ -40,6 +40,7 @@ final class Forwarder {
     final LocalAddresses local;
     private final SipURI upstream;
     private final DialogTokens dialogTokens;
+    final SipCounters counters = new SipCounters();
 
     Forwarder(HeaderFactory headers, MessageFactory messages, AddressFactory addresses, LocalAddresses local,
               SipURI upstream) {
@@ -133,6 +134,7 @@ final class Forwarder {
         ClientTransaction ct = provider.getNewClientTransaction(out);
         ct.setApplicationData(applicationData);
         ct.sendRequest();
+        counters.requestsOut.increment();
         return ct;
     }
 
@@ -151,8 +153,10 @@ final class Forwarder {
             }
             if (canSend(st)) {
                 st.sendResponse(up);
+                counters.responsesOut.increment();
             } else {
                 provider.sendResponse(up);
+                counters.responsesOut.increment();
             }
         } catch (Exception e) {
             LOG.info("call_id={} could not relay {} upstream: {}", SipText.callId(response),
@@ -173,6 +177,7 @@ final class Forwarder {
         }
         try {
             provider.sendResponse(up);
+            counters.responsesOut.increment();
         } catch (SipException e) {
             LOG.info("call_id={} could not relay stray {}: {}", SipText.callId(response), response.getStatusCode(),
                     e.toString());
@@ -194,6 +199,7 @@ final class Forwarder {
             } else {
                 provider.sendResponse(r);
             }
+            counters.responsesOut.increment();
         } catch (Exception e) {
             LOG.info("call_id={} could not answer {} {}: {}", SipText.callId(request), status, request.getMethod(),
                     e.toString());

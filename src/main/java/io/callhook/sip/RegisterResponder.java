@@ -164,9 +164,10 @@ final class RegisterResponder {
                 bindings.stream().map(b -> b.contact() + ";expires=" + b.secondsLeft(now)).toList());
     }
 
-    private static void send(SipProvider provider, ServerTransaction st, Response response) {
+    private void send(SipProvider provider, ServerTransaction st, Response response) {
         try {
             st.sendResponse(response);
+            forwarder.counters.responsesOut.increment();
         } catch (Exception e) {
             LOG.info("call_id={} could not answer REGISTER: {}", SipText.callId(response), e.toString());
         }

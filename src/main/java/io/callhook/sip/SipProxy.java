@@ -59,9 +59,6 @@ final class SipProxy implements SipListener {
     /** Access control and the registrar (issue 4); set once by {@link #guardWith} before the stack starts. */
     private volatile Admission admission;
     private volatile RegisterResponder registrar;
-    /** Messages in, for metrics: an uncontended adder, off every lock. */
-    final java.util.concurrent.atomic.LongAdder requestsIn = new java.util.concurrent.atomic.LongAdder();
-    final java.util.concurrent.atomic.LongAdder responsesIn = new java.util.concurrent.atomic.LongAdder();
 
     SipProxy(Forwarder forwarder, CallRouter router, CallTracker tracker, Clock clock,
              ScheduledExecutorService timers, Duration noAnswerTimeout, Duration timerC) {
@@ -74,6 +71,10 @@ final class SipProxy implements SipListener {
         this.noAnswerTimeout = noAnswerTimeout;
         this.recentInvites = new RecentBranches(clock, Duration.ofSeconds(40));
         this.retention = new ShortRetention(timers);
+    }
+
+    SipCounters counters() {
+        return forwarder.counters;
     }
 
     RecentBranches recentInvites() {
@@ -89,7 +90,7 @@ final class SipProxy implements SipListener {
     @Override
     public void processRequest(RequestEvent event) {
         Instant at = clock.instant();
-        requestsIn.increment();
+        forwarder.counters.requestsIn.increment();
         Request request = event.getRequest();
         try {
             SipProvider provider = (SipProvider) event.getSource();
@@ -126,7 +127,7 @@ final class SipProxy implements SipListener {
     @Override
     public void processResponse(ResponseEvent event) {
         Instant at = clock.instant();
-        responsesIn.increment();
+        forwarder.counters.responsesIn.increment();
         Response response = event.getResponse();
         try {
             SipProvider provider = (SipProvider) event.getSource();
@@ -266,6 +267,7 @@ final class SipProxy implements SipListener {
             ct.setApplicationData(branch);
             forward.sent(branch, ct);
             ct.sendRequest();
+            forwarder.counters.requestsOut.increment();
         } catch (Exception e) {
             LOG.info("call_id={} branch_id={} could not forward INVITE to {}: {}", forward.callId, branch.branchId,
                     contact != null ? contact : upstream ? "upstream" : request.getRequestURI(), e.toString());
@@ -315,6 +317,7 @@ final class SipProxy implements SipListener {
                 Branches.derived(SipText.topBranch(ack)));
         ack.addFirst(via);
         provider.sendRequest(ack);
+        forwarder.counters.requestsOut.increment();
     }
 
     /** Any request but an initial INVITE: forwarded statefully along its Route, or onward. */

@@ -89,7 +89,7 @@ public final class SipServer implements AutoCloseable {
             NonceCounts nonceCounts = new NonceCounts(clock, settings.nonceTtl());
             proxy.guardWith(new Admission(settings.trustedPeers().stream().map(Cidr::parse).toList(), directory,
                             Nonces.withRandomKey(clock, settings.nonceTtl()), nonceCounts, dialogTokens, local,
-                            forwarder.messages, forwarder.headers),
+                            forwarder.messages, forwarder.headers, forwarder.counters),
                     new RegisterResponder(registrar, directory, forwarder, clock));
             for (SipProvider provider : providers.values()) {
                 provider.addSipListener(proxy);
@@ -134,11 +134,20 @@ public final class SipServer implements AutoCloseable {
 
     /** SIP requests and responses that reached the proxy's listener since start. */
     public long requestsIn() {
-        return proxy.requestsIn.sum();
+        return proxy.counters().requestsIn.sum();
     }
 
     public long responsesIn() {
-        return proxy.responsesIn.sum();
+        return proxy.counters().responsesIn.sum();
+    }
+
+    /** SIP requests and responses callhook sent since start (see {@link SipCounters}). */
+    public long requestsOut() {
+        return proxy.counters().requestsOut.sum();
+    }
+
+    public long responsesOut() {
+        return proxy.counters().responsesOut.sum();
     }
 
     /** Live SIP transactions in the stack (server + client), for leak checks and metrics. */

@@ -49,6 +49,8 @@ public final class GroupCommitWriter implements AutoCloseable {
     private volatile boolean stopping;
     private volatile boolean closed;
     private boolean warnedQueue;
+    /** The last commit error while commits fail, null once one succeeds (read by {@link #problem}). */
+    private volatile String failing;
 
     /**
      * @param connection owned from now on: closed by {@link #close}
@@ -84,6 +86,21 @@ public final class GroupCommitWriter implements AutoCloseable {
     }
 
     /** Writes queued so far and not yet committed. */
+    /**
+     * Why the store cannot take writes right now (the last commit failed, or the writer thread
+     * stopped while it should run), for {@code /health}; empty while it commits.
+     */
+    public java.util.Optional<String> problem() {
+        String why = failing;
+        if (why != null) {
+            return java.util.Optional.of("cannot commit: " + why);
+        }
+        if (stopped.isDone() && !stopping) {
+            return java.util.Optional.of("store writer thread stopped");
+        }
+        return java.util.Optional.empty();
+    }
+
     public int queued() {
         return queue.size();
     }
@@ -215,10 +232,12 @@ public final class GroupCommitWriter implements AutoCloseable {
                     LOG.error("store: giving up on {} writes while stopping: {}", batch.size(), e.toString());
                     return false;
                 }
+                failing = e.toString();
                 LOG.error("store: cannot commit {} writes, retrying in 1 s: {}", batch.size(), e.toString());
                 sleepQuietly();
                 continue;
             }
+            failing = null;
             return true;
         }
     }

@@ -55,7 +55,7 @@ class AdminEndpointsIT {
         HttpResponse<String> health = get(admin + "/health");
         assertThat(health.statusCode()).isEqualTo(200);
         assertThat(health.headers().firstValue("content-type")).hasValue("application/json");
-        assertThat(health.body()).contains("\"status\":\"UP\"", "\"sip\":\"UP\"");
+        assertThat(health.body()).contains("\"status\":\"UP\"", "\"sip\":\"UP\"", "\"outbox\":\"UP\"");
 
         Path traces = Files.createDirectories(work.resolve("sipp"));
         Sipp device = Sipp.server("incoming_device.xml", devicePort, FreePorts.udpAndTcp(), traces, "device",
@@ -87,7 +87,13 @@ class AdminEndpointsIT {
         // INVITE, ACK, BYE in; 100, 180, 200, 200 (BYE) back from the device at least
         assertThat(value(metrics, "callhook_sip_messages_in{kind=\"request\"}")).isGreaterThanOrEqualTo(3.0);
         assertThat(value(metrics, "callhook_sip_messages_in{kind=\"response\"}")).isGreaterThanOrEqualTo(3.0);
+        // INVITE, ACK, BYE forwarded; 180, 200, 200 (BYE) relayed back to the caller
+        assertThat(value(metrics, "callhook_sip_messages_out{kind=\"request\"}")).isGreaterThanOrEqualTo(3.0);
+        assertThat(value(metrics, "callhook_sip_messages_out{kind=\"response\"}")).isGreaterThanOrEqualTo(3.0);
+        assertThat(value(metrics, "callhook_outbox_pending")).as("outbox depth once all three are delivered")
+                .isEqualTo(0.0);
         assertThat(metrics).contains("callhook_sip_transactions_live ", "callhook_delivery_pending ",
+                "callhook_outbox_writer_queue ",
                 "jvm_memory_used_bytes{", "jvm_gc_", "process_cpu_usage ");
         assertThat(get(admin + "/nothing-here").statusCode()).isEqualTo(404);
 

@@ -95,7 +95,7 @@ class AdmissionTest {
     private Admission admission(io.callhook.directory.Directory directory) {
         return new Admission(List.of(Cidr.parse("127.0.0.1/32")), directory,
                 new Nonces(clock, Duration.ofMinutes(5), new byte[32]), new NonceCounts(clock, Duration.ofMinutes(5)),
-                tokens, local, messages, headers);
+                tokens, local, messages, headers, new SipCounters());
     }
 
     private Request request(String method, String from, String source, String extraHeaders) throws Exception {
