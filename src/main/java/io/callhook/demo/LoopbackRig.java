@@ -78,6 +78,7 @@ public final class LoopbackRig implements AutoCloseable {
         private CallhookConfig.HttpDirectory httpDirectory;
         private boolean withFile = true;
         private String adminListen;
+        private CallhookConfig.Limits limits = CallhookConfig.Limits.DEFAULTS;
 
         private Builder(Path workDir) {
             this.workDir = workDir;
@@ -147,6 +148,12 @@ public final class LoopbackRig implements AutoCloseable {
             return this;
         }
 
+        /** {@code sip.limits} (default: the documented defaults). */
+        public Builder limits(CallhookConfig.Limits limits) {
+            this.limits = limits;
+            return this;
+        }
+
         public LoopbackRig start() throws Exception {
             LocalCertificates certificates = LocalCertificates.generate();
             Path caFile = workDir.resolve("sink-ca.pem");
@@ -173,7 +180,7 @@ public final class LoopbackRig implements AutoCloseable {
                                 new CallhookConfig.ListenAddress("tcp", HOST, proxyPort)),
                                 "sip:" + HOST + ":" + upstream,
                                 trustedPeers, noAnswerTimeout, maxCallDuration, false, timerC,
-                                io.callhook.config.ConfigLoader.DEFAULT_NONCE_TTL),
+                                io.callhook.config.ConfigLoader.DEFAULT_NONCE_TTL, limits),
                         directorySettings, new CallhookConfig.Outbox(outbox), new CallhookConfig.Admin(adminListen));
                 return new LoopbackRig(sink, Callhook.start(config, directory, Clock.systemUTC()), proxyPort,
                         directoryFile, configFile, caFile, directory, Map.copyOf(values));

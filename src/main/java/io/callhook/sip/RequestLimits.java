@@ -122,6 +122,7 @@ final class RequestLimits {
     private void refuse(SipProvider provider, Request request) {
         try {
             Response r = messages.createResponse(Response.SERVICE_UNAVAILABLE, request);
+            r.setReasonPhrase("Service Unavailable"); // RFC 3261's spelling (the RI writes "unavailable")
             ToHeader to = (ToHeader) r.getHeader(ToHeader.NAME);
             if (to != null && to.getTag() == null) {
                 to.setTag(REFUSAL_TAG + Branches.fresh().substring(Branches.OURS.length()));
