@@ -79,6 +79,7 @@ public final class LoopbackRig implements AutoCloseable {
         private boolean withFile = true;
         private String adminListen;
         private CallhookConfig.Limits limits = CallhookConfig.Limits.DEFAULTS;
+        private java.util.function.UnaryOperator<ReloadableDirectory> directoryWrapper = d -> d;
 
         private Builder(Path workDir) {
             this.workDir = workDir;
@@ -154,6 +155,12 @@ public final class LoopbackRig implements AutoCloseable {
             return this;
         }
 
+        /** Hands callhook {@code wrapper(directory)} instead of the directory (tests inject faults this way). */
+        public Builder wrapDirectory(java.util.function.UnaryOperator<ReloadableDirectory> wrapper) {
+            this.directoryWrapper = wrapper;
+            return this;
+        }
+
         public LoopbackRig start() throws Exception {
             LocalCertificates certificates = LocalCertificates.generate();
             Path caFile = workDir.resolve("sink-ca.pem");
@@ -169,7 +176,7 @@ public final class LoopbackRig implements AutoCloseable {
                 Files.writeString(directoryFile, fill(template != null ? template : demoTemplate(), values));
                 CallhookConfig.DirectorySettings directorySettings = new CallhookConfig.DirectorySettings(
                         withFile ? directoryFile : null, 10_000, Duration.ofMinutes(5), httpDirectory);
-                ReloadableDirectory directory = Directories.from(directorySettings);
+                ReloadableDirectory directory = directoryWrapper.apply(Directories.from(directorySettings));
                 int proxyPort = FreePorts.udpAndTcp();
                 int upstream = upstreamPort > 0 ? upstreamPort : FreePorts.udpAndTcp();
                 Path outbox = workDir.resolve("outbox.db");

@@ -68,21 +68,30 @@ final class BoundedDatagramQueue extends LinkedBlockingQueue<DatagramQueuedMessa
 
     @Override
     public DatagramQueuedMessageDispatch take() throws InterruptedException {
-        return taken(super.take());
+        long[] waited = registered();
+        return taken(waited, super.take());
     }
 
     @Override
     public DatagramQueuedMessageDispatch poll(long timeout, TimeUnit unit) throws InterruptedException {
-        return taken(super.poll(timeout, unit));
+        long[] waited = registered();
+        return taken(waited, super.poll(timeout, unit));
     }
 
-    private DatagramQueuedMessageDispatch taken(DatagramQueuedMessageDispatch dispatch) {
+    /** The calling worker, known from its first take on (before it blocks there), for the watchdog. */
+    private long[] registered() {
         long[] waited = WAITED.get();
-        if (waited[0] == 0 && !workers.contains(Thread.currentThread())) {
+        if (waited[0] == 0) {
             workers.add(Thread.currentThread());
+            waited[0] = 1; // "registered"; from now on the last datagram's wait, at least 1 ms
         }
-        // the RI stamps reception with currentTimeMillis; at least 1 so a registered thread is told apart
-        waited[0] = dispatch == null ? 1 : Math.max(1, millis.getAsLong() - dispatch.getReceptionTime());
+        return waited;
+    }
+
+    private DatagramQueuedMessageDispatch taken(long[] waited, DatagramQueuedMessageDispatch dispatch) {
+        if (dispatch != null) { // the RI stamps reception with currentTimeMillis
+            waited[0] = Math.max(1, millis.getAsLong() - dispatch.getReceptionTime());
+        }
         return dispatch;
     }
 
