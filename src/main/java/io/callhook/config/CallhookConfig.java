@@ -59,10 +59,12 @@ public record CallhookConfig(Sip sip, DirectorySettings directory, Outbox outbox
      * @param retryAfter        the {@code Retry-After} of every 503 these limits send
      * @param perSourceRate     initial requests per second per source address outside {@code trusted_peers}; 0: off
      * @param perSourceBurst    how many of them may come at once
+     * @param perSourcePackets  UDP datagrams per second per source outside {@code trusted_peers} (burst twice
+     *                          that); the excess is dropped before it is parsed; 0: off
      */
     public record Limits(int maxMessageSize, Duration tcpReadTimeout, int maxTcpConnections, int maxLiveLegs,
                          int maxTransactions, Duration maxQueueDelay, int udpQueue, Duration retryAfter,
-                         int perSourceRate, int perSourceBurst) {
+                         int perSourceRate, int perSourceBurst, int perSourcePackets) {
 
         /** The RI refuses smaller (it raises MAX_MESSAGE_SIZE to 4096). */
         public static final int MIN_MESSAGE_SIZE = 4096;
@@ -70,7 +72,7 @@ public record CallhookConfig(Sip sip, DirectorySettings directory, Outbox outbox
         public static final int MAX_MESSAGE_SIZE = 65_535;
 
         public static final Limits DEFAULTS = new Limits(16_384, Duration.ofSeconds(10), 1_000, 100_000, 100_000,
-                Duration.ofMillis(200), 5_000, Duration.ofSeconds(5), 20, 40);
+                Duration.ofMillis(200), 5_000, Duration.ofSeconds(5), 20, 40, 200);
     }
 
     /**

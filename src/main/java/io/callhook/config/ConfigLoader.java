@@ -82,7 +82,7 @@ public final class ConfigLoader {
     private static Limits limits(YamlNode limits) {
         limits.allowKeys("max_message_size", "tcp_read_timeout", "max_tcp_connections", "max_live_legs",
                 "max_transactions", "max_queue_delay", "udp_queue", "retry_after", "per_source_rate",
-                "per_source_burst");
+                "per_source_burst", "per_source_packets");
         Limits d = Limits.DEFAULTS;
         int rate = limits.get("per_source_rate").integer(0, 1_000_000).orElse(d.perSourceRate());
         YamlNode burstNode = limits.get("per_source_burst");
@@ -101,7 +101,7 @@ public final class ConfigLoader {
                 limits.get("max_queue_delay").duration(d.maxQueueDelay()),
                 limits.get("udp_queue").integer(100, 1_000_000).orElse(d.udpQueue()),
                 retryAfter(limits.get("retry_after"), d.retryAfter()),
-                rate, burst);
+                rate, burst, limits.get("per_source_packets").integer(0, 10_000_000).orElse(d.perSourcePackets()));
     }
 
     private static Optional<ListenAddress> listenAddress(YamlNode item) {

@@ -16,6 +16,7 @@ import java.util.function.LongSupplier;
  * datagram's length, so a flood faster than the workers grows the heap without limit. Here:
  *
  * <ul>
+ *   <li>a {@link DatagramGate} may turn it away first (a flooding source, INVITEs under overload);</li>
  *   <li>a datagram that filled the whole receive buffer was cut short by the socket (it was
  *       {@code max_message_size} bytes or more): dropped, counted under {@code max_message_size};</li>
  *   <li>the rest keep only their own bytes (the 16 KiB buffer becomes young garbage at once);</li>
@@ -36,6 +37,10 @@ final class BoundedDatagramQueue extends LinkedBlockingQueue<DatagramQueuedMessa
     private final transient LongSupplier millis;
     private final transient Set<Thread> workers = ConcurrentHashMap.newKeySet();
     private final String where;
+    /** Set by {@link SipServer} once access settings are known; until then every datagram passes. */
+    private volatile DatagramGate gate;
+    /** How long the last datagram a worker took had waited (the receive thread's overload signal). */
+    private volatile long lastWaitMillis;
 
     BoundedDatagramQueue(int capacity, String where, IntervalLog limits, LongSupplier millis) {
         super(capacity);
@@ -49,10 +54,18 @@ final class BoundedDatagramQueue extends LinkedBlockingQueue<DatagramQueuedMessa
         return WAITED.get()[0];
     }
 
+    void gateWith(DatagramGate gate) {
+        this.gate = gate;
+    }
+
     @Override
     public boolean offer(DatagramQueuedMessageDispatch dispatch) {
         DatagramPacket packet = dispatch.packet;
         byte[] buffer = packet.getData();
+        DatagramGate g = gate;
+        if (g != null && !g.admit(packet, isEmpty() ? 0 : lastWaitMillis)) { // empty: nothing waits now
+            return false;
+        }
         if (packet.getLength() >= buffer.length) {
             limits.hit("max_message_size", "a UDP datagram from {} on {} filled the {}-byte receive buffer: dropped",
                     packet.getAddress() == null ? "?" : packet.getAddress().getHostAddress(), where, buffer.length);
@@ -91,6 +104,7 @@ final class BoundedDatagramQueue extends LinkedBlockingQueue<DatagramQueuedMessa
     private DatagramQueuedMessageDispatch taken(long[] waited, DatagramQueuedMessageDispatch dispatch) {
         if (dispatch != null) { // the RI stamps reception with currentTimeMillis
             waited[0] = Math.max(1, millis.getAsLong() - dispatch.getReceptionTime());
+            lastWaitMillis = waited[0];
         }
         return dispatch;
     }

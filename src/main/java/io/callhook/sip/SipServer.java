@@ -118,6 +118,13 @@ public final class SipServer implements AutoCloseable {
             RequestLimits limits = new RequestLimits(limitSettings, perSource, admission::isTrusted, tracker::liveLegs,
                     () -> liveTransactions(stack), BoundedDatagramQueue::waitedMillis, limitLog, forwarder.messages,
                     forwarder.headers);
+            SourceRateLimit perSourcePackets = limitSettings.perSourcePackets() == 0 ? null
+                    : new SourceRateLimit(limitSettings.perSourcePackets(), 2 * limitSettings.perSourcePackets(),
+                            limitSettings.retryAfter(), MAX_RATE_LIMITED_SOURCES, System::nanoTime);
+            for (BoundedDatagramQueue queue : udpQueues) {
+                queue.gateWith(new DatagramGate(perSourcePackets, admission::isTrusted,
+                        2 * limitSettings.maxQueueDelay().toMillis(), queue.drops()));
+            }
             ListenerCalls calls = new ListenerCalls(System::nanoTime);
             GuardedListener listener = new GuardedListener(proxy, limits, calls);
             for (SipProvider provider : providers.values()) {
@@ -130,8 +137,10 @@ public final class SipServer implements AutoCloseable {
                 registrar.sweep();
                 nonceCounts.sweep();
             }), 5, 5, TimeUnit.SECONDS);
-            if (perSource != null) {
-                timers.scheduleWithFixedDelay(guard(perSource::sweep), 10, 10, TimeUnit.SECONDS);
+            for (SourceRateLimit limit : new SourceRateLimit[] {perSource, perSourcePackets}) {
+                if (limit != null) {
+                    timers.scheduleWithFixedDelay(guard(limit::sweep), 10, 10, TimeUnit.SECONDS);
+                }
             }
             timers.scheduleWithFixedDelay(guard(() -> {
                 limitLog.flush();
@@ -200,14 +209,14 @@ public final class SipServer implements AutoCloseable {
 
     /** The names of the {@code sip.limits} that refuse or drop messages (for metrics). */
     public static List<String> limitNames() {
-        return List.of("per_source_rate", "max_live_legs", "max_transactions", "max_queue_delay", "max_message_size",
-                "udp_queue");
+        return List.of("per_source_rate", "per_source_packets", "max_live_legs", "max_transactions", "max_queue_delay",
+                "overload_shed", "max_message_size", "udp_queue");
     }
 
     /** Messages refused (503) or dropped by the limit {@code name} since start. */
     public long limited(String name) {
         return switch (name) {
-            case "max_message_size", "udp_queue" -> udpQueues.stream().map(BoundedDatagramQueue::drops).distinct()
+            case "max_message_size", "udp_queue", "per_source_packets", "overload_shed" -> udpQueues.stream().map(BoundedDatagramQueue::drops).distinct()
                     .mapToLong(log -> log.total(name)).sum();
             default -> limits.refused(name);
         };

@@ -228,6 +228,7 @@ class ConfigLoaderTest {
         assertThat(limits.retryAfter()).isEqualTo(Duration.ofSeconds(5));
         assertThat(limits.perSourceRate()).isEqualTo(20);
         assertThat(limits.perSourceBurst()).isEqualTo(40);
+        assertThat(limits.perSourcePackets()).isEqualTo(200);
     }
 
     @Test
@@ -245,11 +246,12 @@ class ConfigLoaderTest {
                     udp_queue: 1000
                     retry_after: 30s
                     per_source_rate: 5
+                    per_source_packets: 100
                 directory: { file: config/directory.yaml }
                 """)).sip().limits();
 
         assertThat(limits).isEqualTo(new CallhookConfig.Limits(8192, Duration.ofSeconds(3), 50, 2000, 9000,
-                Duration.ofMillis(500), 1000, Duration.ofSeconds(30), 5, 10));
+                Duration.ofMillis(500), 1000, Duration.ofSeconds(30), 5, 10, 100));
     }
 
     @Test

@@ -54,7 +54,8 @@ class LimitsIT {
     static CallhookConfig.Limits limits(int maxMessageSize, Duration tcpReadTimeout, int maxLiveLegs,
                                         int maxTransactions, int perSourceRate, int perSourceBurst) {
         return new CallhookConfig.Limits(maxMessageSize, tcpReadTimeout, D.maxTcpConnections(), maxLiveLegs,
-                maxTransactions, D.maxQueueDelay(), D.udpQueue(), Duration.ofSeconds(7), perSourceRate, perSourceBurst);
+                maxTransactions, D.maxQueueDelay(), D.udpQueue(), Duration.ofSeconds(7), perSourceRate, perSourceBurst,
+                D.perSourcePackets());
     }
 
     List<String> lines(String containing) {
