@@ -9,6 +9,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -150,6 +152,108 @@ class LimitsIT {
         assertThat(rig.callhook().tracker().liveLegs()).isEqualTo(1);
         assertThat(lines("limit=max_live_legs")).hasSize(1);
         assertThat(lines("limit=max_live_legs").get(0)).contains("1 live legs (max_live_legs 1): new INVITEs get 503");
+    }
+
+    @Test
+    void theAckForOurOwn503IsAbsorbedNotForwarded() throws Exception {
+        int devicePort = FreePorts.udpAndTcp();
+        log = new LogCapture();
+        rig = LoopbackRig.builder(work).devicePort(devicePort).upstreamPort(FreePorts.udpAndTcp())
+                .limits(limits(D.maxMessageSize(), D.tcpReadTimeout(), 1, D.maxTransactions(), D.perSourceRate(),
+                        D.perSourceBurst())).start();
+        try (RawSip phone = new RawSip("127.0.0.1", LoopbackRig.HOST, rig.proxyPort());
+             DatagramSocket device = new DatagramSocket(new InetSocketAddress(LoopbackRig.HOST, devicePort))) {
+            phone.send(phone.request("INVITE", DIALED + rig.proxy(), "first", null, 70, ""));
+            awaitLiveLegs(1);
+            phone.send(phone.request("INVITE", DIALED + rig.proxy(), "second", null, 70, ""));
+            RawSip.Received refused = phone.finalResponse(Duration.ofSeconds(5));
+            assertThat(refused.status()).isEqualTo(503);
+            String toTag = refused.header("To").replaceAll(".*;tag=", "");
+            // sent to where a forwarded ACK would go (the device), so only the absorption keeps it off the device
+            phone.send(phone.request("ACK", "sip:setera.test@127.0.0.1:" + devicePort, "second", toTag, 70, ""));
+
+            device.setSoTimeout(1500);
+            byte[] buffer = new byte[65_535];
+            long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+            while (System.nanoTime() < deadline) {
+                DatagramPacket p = new DatagramPacket(buffer, buffer.length);
+                try {
+                    device.receive(p);
+                } catch (java.net.SocketTimeoutException e) {
+                    break;
+                }
+                String got = new String(p.getData(), 0, p.getLength(), StandardCharsets.UTF_8);
+                assertThat(got).as("the device gets the first INVITE only").startsWith("INVITE ")
+                        .contains("raw-first@");
+            }
+        }
+    }
+
+    @Test
+    void pastMaxTcpConnectionsANewConnectionWaitsUntilOneCloses() throws Exception {
+        start(new CallhookConfig.Limits(D.maxMessageSize(), D.tcpReadTimeout(), 2, D.maxLiveLegs(),
+                D.maxTransactions(), D.maxQueueDelay(), D.udpQueue(), D.retryAfter(), D.perSourceRate(),
+                D.perSourceBurst(), D.perSourcePackets()));
+        Socket first = tcp();
+        Socket second = tcp();
+        try (Socket third = tcp()) {
+            assertThat(tcpExchange(first, "one")).startsWith("SIP/2.0 483");
+            assertThat(tcpExchange(second, "two")).startsWith("SIP/2.0 483");
+            third.setSoTimeout(2000);
+            send(third, "three");
+            assertThat(readStatusLine(third)).as("not served while 2 connections are open").isNull();
+
+            first.close();
+            third.setSoTimeout(10_000);
+            assertThat(readStatusLine(third)).as("served once one closed").startsWith("SIP/2.0 483");
+        } finally {
+            second.close();
+        }
+    }
+
+    private Socket tcp() throws Exception {
+        Socket s = new Socket();
+        s.connect(new InetSocketAddress(LoopbackRig.HOST, rig.proxyPort()), 2000);
+        s.setSoTimeout(10_000);
+        return s;
+    }
+
+    private void send(Socket s, String id) throws Exception {
+        String m = "INVITE " + DIALED + rig.proxy() + ";transport=tcp SIP/2.0\r\n"
+                + "Via: SIP/2.0/TCP 127.0.0.1:" + s.getLocalPort() + ";branch=z9hG4bK-tcp-" + id + "\r\n"
+                + "Max-Forwards: 0\r\nCall-ID: tcp-" + id + "@127.0.0.1\r\nCSeq: 1 INVITE\r\n"
+                + "From: <sip:a@127.0.0.1>;tag=" + id + "\r\nTo: <sip:b@127.0.0.1>\r\n"
+                + "Contact: <sip:a@127.0.0.1:" + s.getLocalPort() + ";transport=tcp>\r\nContent-Length: 0\r\n\r\n";
+        s.getOutputStream().write(m.getBytes(StandardCharsets.UTF_8));
+        s.getOutputStream().flush();
+    }
+
+    private String tcpExchange(Socket s, String id) throws Exception {
+        send(s, id);
+        return readStatusLine(s);
+    }
+
+    /** The first status line read, or null when nothing came before the socket's timeout. */
+    private static String readStatusLine(Socket s) throws Exception {
+        StringBuilder line = new StringBuilder();
+        InputStream in = s.getInputStream();
+        try {
+            int c;
+            while ((c = in.read()) >= 0) {
+                if (c == '\n') {
+                    String l = line.toString().strip();
+                    if (l.startsWith("SIP/2.0 ")) {
+                        return l;
+                    }
+                    line.setLength(0);
+                } else {
+                    line.append((char) c);
+                }
+            }
+        } catch (SocketTimeoutException e) {
+            return null;
+        }
+        return null;
     }
 
     @Test
