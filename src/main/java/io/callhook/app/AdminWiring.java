@@ -117,8 +117,13 @@ final class AdminWiring implements AutoCloseable {
         metrics.gauge("callhook.delivery.calls.in.flight", "calls with an event queued or in flight",
                 dispatcher::inFlightCalls);
         List<HealthCheck> checks = new ArrayList<>();
-        checks.add(new HealthCheck("sip", () -> sip.isListening() ? Optional.empty()
+        checks.add(new HealthCheck("sip", () -> sip.isListening() ? sip.stackProblem()
                 : Optional.of("SIP listeners are not up")));
+        for (String limit : SipServer.limitNames()) {
+            metrics.gauge("callhook.sip.limited", "SIP messages refused (503) or dropped by a sip.limits limit since start",
+                    () -> sip.limited(limit), "limit", limit);
+        }
+        metrics.gauge("callhook.sip.udp.queued", "UDP datagrams waiting for a SIP thread", sip::udpQueued);
         checks.add(new HealthCheck("outbox", writer::problem));
         server = AdminServer.start(listen, checks, metrics);
     }

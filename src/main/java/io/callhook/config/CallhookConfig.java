@@ -14,10 +14,11 @@ public record CallhookConfig(Sip sip, DirectorySettings directory, Outbox outbox
      * @param timerC          RFC 3261 §16.6 Timer C: a forwarded INVITE branch with no final
      *                        response this long after its last provisional is cancelled (the RI has none)
      * @param nonceTtl        how long a digest nonce is good for (then the client gets {@code stale=true})
+     * @param limits          {@code sip.limits}: what bad or excessive input may cost (issue 6)
      */
     public record Sip(List<ListenAddress> listen, String upstream, List<String> trustedPeers,
                       Duration noAnswerTimeout, Duration maxCallDuration, boolean trace, Duration timerC,
-                      Duration nonceTtl) {
+                      Duration nonceTtl, Limits limits) {
 
         /** More than the 3 minutes RFC 3261 §16.6 asks for. */
         public static final Duration DEFAULT_TIMER_C = Duration.ofSeconds(185);
@@ -33,6 +34,45 @@ public record CallhookConfig(Sip sip, DirectorySettings directory, Outbox outbox
             this(listen, upstream, trustedPeers, noAnswerTimeout, maxCallDuration, trace, DEFAULT_TIMER_C,
                     ConfigLoader.DEFAULT_NONCE_TTL);
         }
+
+        /** With the default limits. */
+        public Sip(List<ListenAddress> listen, String upstream, List<String> trustedPeers,
+                   Duration noAnswerTimeout, Duration maxCallDuration, boolean trace, Duration timerC,
+                   Duration nonceTtl) {
+            this(listen, upstream, trustedPeers, noAnswerTimeout, maxCallDuration, trace, timerC, nonceTtl,
+                    Limits.DEFAULTS);
+        }
+    }
+
+    /**
+     * {@code sip.limits}: bounds on what the SIP side holds, so bad or excessive input costs a bounded
+     * amount (README "Limits" says what happens at each).
+     *
+     * @param maxMessageSize    bytes; a larger UDP datagram is dropped, a larger TCP message closes its connection
+     * @param tcpReadTimeout    a TCP message whose first line arrived must be complete within this, or its
+     *                          connection is closed (the RI's {@code READ_TIMEOUT})
+     * @param maxTcpConnections connections the stack accepts at once; more wait in the kernel's backlog
+     * @param maxLiveLegs       new INVITEs get 503 while this many legs are live
+     * @param maxTransactions   new INVITEs get 503 while the stack holds this many transactions
+     * @param maxQueueDelay     overload: a new INVITE that waited longer than this for a SIP thread gets 503
+     * @param udpQueue          datagrams waiting for a SIP thread; past this they are dropped
+     * @param retryAfter        the {@code Retry-After} of every 503 these limits send
+     * @param perSourceRate     initial requests per second per source address outside {@code trusted_peers}; 0: off
+     * @param perSourceBurst    how many of them may come at once
+     * @param perSourcePackets  UDP datagrams per second per source outside {@code trusted_peers} (burst twice
+     *                          that); the excess is dropped before it is parsed; 0: off
+     */
+    public record Limits(int maxMessageSize, Duration tcpReadTimeout, int maxTcpConnections, int maxLiveLegs,
+                         int maxTransactions, Duration maxQueueDelay, int udpQueue, Duration retryAfter,
+                         int perSourceRate, int perSourceBurst, int perSourcePackets) {
+
+        /** The RI refuses smaller (it raises MAX_MESSAGE_SIZE to 4096). */
+        public static final int MIN_MESSAGE_SIZE = 4096;
+        /** The largest UDP payload. */
+        public static final int MAX_MESSAGE_SIZE = 65_535;
+
+        public static final Limits DEFAULTS = new Limits(16_384, Duration.ofSeconds(10), 1_000, 100_000, 100_000,
+                Duration.ofMillis(200), 5_000, Duration.ofSeconds(5), 20, 40, 200);
     }
 
     /**

@@ -3,6 +3,7 @@ package io.callhook.config;
 import io.callhook.config.CallhookConfig.Admin;
 import io.callhook.config.CallhookConfig.DirectorySettings;
 import io.callhook.config.CallhookConfig.HttpDirectory;
+import io.callhook.config.CallhookConfig.Limits;
 import io.callhook.config.CallhookConfig.ListenAddress;
 import io.callhook.config.CallhookConfig.Outbox;
 import io.callhook.config.CallhookConfig.Sip;
@@ -43,7 +44,7 @@ public final class ConfigLoader {
 
     private static Sip sip(YamlNode sip) {
         sip.allowKeys("listen", "upstream", "trusted_peers", "no_answer_timeout", "max_call_duration", "trace",
-                "timer_c", "nonce_ttl");
+                "timer_c", "nonce_ttl", "limits");
         YamlNode listenNode = sip.get("listen");
         List<ListenAddress> listen = new ArrayList<>();
         if (listenNode.require()) {
@@ -74,7 +75,33 @@ public final class ConfigLoader {
                 sip.get("max_call_duration").duration(DEFAULT_MAX_CALL_DURATION),
                 sip.get("trace").bool(false),
                 sip.get("timer_c").duration(CallhookConfig.Sip.DEFAULT_TIMER_C),
-                sip.get("nonce_ttl").duration(DEFAULT_NONCE_TTL));
+                sip.get("nonce_ttl").duration(DEFAULT_NONCE_TTL),
+                limits(sip.get("limits")));
+    }
+
+    private static Limits limits(YamlNode limits) {
+        limits.allowKeys("max_message_size", "tcp_read_timeout", "max_tcp_connections", "max_live_legs",
+                "max_transactions", "max_queue_delay", "udp_queue", "retry_after", "per_source_rate",
+                "per_source_burst", "per_source_packets");
+        Limits d = Limits.DEFAULTS;
+        int rate = limits.get("per_source_rate").integer(0, 1_000_000).orElse(d.perSourceRate());
+        YamlNode burstNode = limits.get("per_source_burst");
+        // the burst defaults to twice the rate, and can never be below the rate
+        int burst = burstNode.integer(1, 1_000_000).orElse(Math.max(1, 2 * rate));
+        if (burstNode.isPresent() && burst < rate) {
+            burstNode.problem("must be at least per_source_rate (" + rate + "): " + burst);
+        }
+        return new Limits(
+                limits.get("max_message_size").integer(Limits.MIN_MESSAGE_SIZE, Limits.MAX_MESSAGE_SIZE)
+                        .orElse(d.maxMessageSize()),
+                limits.get("tcp_read_timeout").duration(d.tcpReadTimeout()),
+                limits.get("max_tcp_connections").integer(1, 1_000_000).orElse(d.maxTcpConnections()),
+                limits.get("max_live_legs").integer(1, Integer.MAX_VALUE).orElse(d.maxLiveLegs()),
+                limits.get("max_transactions").integer(1, Integer.MAX_VALUE).orElse(d.maxTransactions()),
+                limits.get("max_queue_delay").duration(d.maxQueueDelay()),
+                limits.get("udp_queue").integer(100, 1_000_000).orElse(d.udpQueue()),
+                retryAfter(limits.get("retry_after"), d.retryAfter()),
+                rate, burst, limits.get("per_source_packets").integer(0, 10_000_000).orElse(d.perSourcePackets()));
     }
 
     private static Optional<ListenAddress> listenAddress(YamlNode item) {
@@ -114,6 +141,16 @@ public final class ConfigLoader {
         int maxEntries = cache.get("max_entries").integer(1, Integer.MAX_VALUE).orElse(DEFAULT_CACHE_MAX_ENTRIES);
         HttpDirectory http = httpNode.isPresent() ? HttpDirectoryReader.read(httpNode) : null;
         return new DirectorySettings(file, maxEntries, cache.get("ttl").duration(DEFAULT_CACHE_TTL), http);
+    }
+
+    /** Retry-After is whole seconds: at least 1s. */
+    private static Duration retryAfter(YamlNode node, Duration absent) {
+        Duration d = node.duration(absent);
+        if (d.toSeconds() < 1) {
+            node.problem("must be at least 1s (Retry-After counts whole seconds): " + Durations.format(d));
+            return absent;
+        }
+        return d;
     }
 
     private static Outbox outbox(YamlNode outbox) {

@@ -78,6 +78,8 @@ public final class LoopbackRig implements AutoCloseable {
         private CallhookConfig.HttpDirectory httpDirectory;
         private boolean withFile = true;
         private String adminListen;
+        private CallhookConfig.Limits limits = CallhookConfig.Limits.DEFAULTS;
+        private java.util.function.UnaryOperator<ReloadableDirectory> directoryWrapper = d -> d;
 
         private Builder(Path workDir) {
             this.workDir = workDir;
@@ -147,6 +149,18 @@ public final class LoopbackRig implements AutoCloseable {
             return this;
         }
 
+        /** {@code sip.limits} (default: the documented defaults). */
+        public Builder limits(CallhookConfig.Limits limits) {
+            this.limits = limits;
+            return this;
+        }
+
+        /** Hands callhook {@code wrapper(directory)} instead of the directory (tests inject faults this way). */
+        public Builder wrapDirectory(java.util.function.UnaryOperator<ReloadableDirectory> wrapper) {
+            this.directoryWrapper = wrapper;
+            return this;
+        }
+
         public LoopbackRig start() throws Exception {
             LocalCertificates certificates = LocalCertificates.generate();
             Path caFile = workDir.resolve("sink-ca.pem");
@@ -162,7 +176,7 @@ public final class LoopbackRig implements AutoCloseable {
                 Files.writeString(directoryFile, fill(template != null ? template : demoTemplate(), values));
                 CallhookConfig.DirectorySettings directorySettings = new CallhookConfig.DirectorySettings(
                         withFile ? directoryFile : null, 10_000, Duration.ofMinutes(5), httpDirectory);
-                ReloadableDirectory directory = Directories.from(directorySettings);
+                ReloadableDirectory directory = directoryWrapper.apply(Directories.from(directorySettings));
                 int proxyPort = FreePorts.udpAndTcp();
                 int upstream = upstreamPort > 0 ? upstreamPort : FreePorts.udpAndTcp();
                 Path outbox = workDir.resolve("outbox.db");
@@ -173,7 +187,7 @@ public final class LoopbackRig implements AutoCloseable {
                                 new CallhookConfig.ListenAddress("tcp", HOST, proxyPort)),
                                 "sip:" + HOST + ":" + upstream,
                                 trustedPeers, noAnswerTimeout, maxCallDuration, false, timerC,
-                                io.callhook.config.ConfigLoader.DEFAULT_NONCE_TTL),
+                                io.callhook.config.ConfigLoader.DEFAULT_NONCE_TTL, limits),
                         directorySettings, new CallhookConfig.Outbox(outbox), new CallhookConfig.Admin(adminListen));
                 return new LoopbackRig(sink, Callhook.start(config, directory, Clock.systemUTC()), proxyPort,
                         directoryFile, configFile, caFile, directory, Map.copyOf(values));

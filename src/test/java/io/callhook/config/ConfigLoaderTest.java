@@ -211,6 +211,73 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void withoutSipLimitsEveryLimitHasItsSafeDefault() throws Exception {
+        CallhookConfig.Limits limits = ConfigLoader.load(write("""
+                sip: { listen: ["udp:127.0.0.1:5060"] }
+                directory: { file: config/directory.yaml }
+                """)).sip().limits();
+
+        assertThat(limits).isEqualTo(CallhookConfig.Limits.DEFAULTS);
+        assertThat(limits.maxMessageSize()).isEqualTo(16_384);
+        assertThat(limits.tcpReadTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(limits.maxTcpConnections()).isEqualTo(1_000);
+        assertThat(limits.maxLiveLegs()).isEqualTo(100_000);
+        assertThat(limits.maxTransactions()).isEqualTo(100_000);
+        assertThat(limits.maxQueueDelay()).isEqualTo(Duration.ofMillis(200));
+        assertThat(limits.udpQueue()).isEqualTo(5_000);
+        assertThat(limits.retryAfter()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(limits.perSourceRate()).isEqualTo(20);
+        assertThat(limits.perSourceBurst()).isEqualTo(40);
+        assertThat(limits.perSourcePackets()).isEqualTo(200);
+    }
+
+    @Test
+    void everySipLimitCanBeSet() throws Exception {
+        CallhookConfig.Limits limits = ConfigLoader.load(write("""
+                sip:
+                  listen: ["udp:127.0.0.1:5060"]
+                  limits:
+                    max_message_size: 8192
+                    tcp_read_timeout: 3s
+                    max_tcp_connections: 50
+                    max_live_legs: 2000
+                    max_transactions: 9000
+                    max_queue_delay: 500ms
+                    udp_queue: 1000
+                    retry_after: 30s
+                    per_source_rate: 5
+                    per_source_packets: 100
+                directory: { file: config/directory.yaml }
+                """)).sip().limits();
+
+        assertThat(limits).isEqualTo(new CallhookConfig.Limits(8192, Duration.ofSeconds(3), 50, 2000, 9000,
+                Duration.ofMillis(500), 1000, Duration.ofSeconds(30), 5, 10, 100));
+    }
+
+    @Test
+    void badSipLimitsSayTheRuleAndTheValue() throws IOException {
+        assertThat(problems("""
+                sip:
+                  listen: ["udp:127.0.0.1:5060"]
+                  limits:
+                    max_message_size: 1024
+                    tcp_read_timeout: 0s
+                    max_live_legs: lots
+                    retry_after: 500ms
+                    per_source_rate: 50
+                    per_source_burst: 10
+                    max_calls: 5
+                directory: { file: config/directory.yaml }
+                """)).containsExactly(
+                "f:4: sip.limits.max_message_size: must be 4096..65535: 1024",
+                "f:5: sip.limits.tcp_read_timeout: must be more than 0: 0s",
+                "f:6: sip.limits.max_live_legs: must be a whole number: lots",
+                "f:7: sip.limits.retry_after: must be at least 1s (Retry-After counts whole seconds): 500ms",
+                "f:9: sip.limits.per_source_burst: must be at least per_source_rate (50): 10",
+                "f:10: sip.limits.max_calls: unknown key");
+    }
+
+    @Test
     void anHttpDirectorySourceMayStandAloneWithTheDocumentedDefaults() throws Exception {
         CallhookConfig config = ConfigLoader.load(write("""
                 sip: { listen: ["udp:127.0.0.1:5060"] }
