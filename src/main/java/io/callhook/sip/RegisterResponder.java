@@ -78,7 +78,7 @@ final class RegisterResponder {
                 return;
             }
         }
-        ShortRetention.shortenServer(st);
+        ShortRetention.shortenServer(st, request);
         String callId = SipText.callId(request);
         String to = ((ToHeader) request.getHeader(ToHeader.NAME)).getAddress().getURI().toString();
         Optional<DeviceOwner> owner = directory.deviceByUri(to);

@@ -41,8 +41,8 @@ final class ShortRetention {
     }
 
     /** Applies to a fresh non-INVITE server transaction; a no-op for INVITE or once its timer runs. */
-    static void shortenServer(ServerTransaction st) {
-        if (st == null || Request.INVITE.equals(st.getRequest().getMethod())) {
+    static void shortenServer(ServerTransaction st, Request request) {
+        if (st == null || Request.INVITE.equals(request.getMethod())) {
             return;
         }
         try {

@@ -282,7 +282,7 @@ final class SipProxy implements SipListener {
             forwarder.respond(provider, null, cancel, 481); // matches no INVITE we know
             return;
         }
-        ShortRetention.shortenServer(st);
+        ShortRetention.shortenServer(st, cancel);
         forwarder.respond(provider, st, cancel, 200);
         ServerTransaction invite = ((gov.nist.javax.sip.ServerTransactionExt) st).getCanceledInviteTransaction();
         if (invite != null && invite.getApplicationData() instanceof InviteForward forward) {
@@ -331,7 +331,7 @@ final class SipProxy implements SipListener {
                 return;
             }
         }
-        ShortRetention.shortenServer(st);
+        ShortRetention.shortenServer(st, request);
         forwarder.popOwnRoutes(request);
         boolean inDialog = SipText.toTag(request) != null;
         boolean upstream = false;

@@ -155,11 +155,12 @@ class HttpDirectoryTest {
     @Test
     void aMissWaitsAtMostMissWaitThenCountsAsUnknownAndTheAnswerLandsInTheCache() {
         serveAlice("SOFT");
-        delayMillis = 600;
+        delayMillis = 1200;
         HttpDirectory directory = directory(Duration.ofMillis(50));
         long started = System.nanoTime();
         assertThat(directory.userByNumber(ALICE_NUMBER)).as("not answered within miss_wait").isEmpty();
-        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(500));
+        // before the source answers (1.2 s); the margin over 50 ms is for a busy machine's first request
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(1000));
         eventually(() -> directory.userByNumber(ALICE_NUMBER).isPresent());
         assertThat(askedFor("/callhook/v1/numbers/")).as("the waiting lookups shared one fetch").isOne();
     }
