@@ -164,6 +164,8 @@ public final class SipServer implements AutoCloseable {
                 "gov.nist.javax.sip.stack.timers.ScheduledExecutorSipTimer");
         // Our branch bookkeeping checks CANCELs; this spares an O(n) table scan per CANCEL.
         p.setProperty("gov.nist.javax.sip.CANCEL_CLIENT_TRANSACTION_CHECKED", "false");
+        // Notes what the lenient RI parser forgets, for MessageChecks (RFC 4475 torture messages).
+        p.setProperty("gov.nist.javax.sip.MESSAGE_PARSER_FACTORY", NotingMessageParserFactory.class.getName());
         return p;
     }
 
