@@ -14,6 +14,7 @@ import javax.sip.address.URI;
 import javax.sip.header.CSeqHeader;
 import javax.sip.header.CallIdHeader;
 import javax.sip.header.ContactHeader;
+import javax.sip.header.ContentTypeHeader;
 import javax.sip.header.FromHeader;
 import javax.sip.header.HeaderAddress;
 import javax.sip.header.ProxyRequireHeader;
@@ -165,7 +166,28 @@ final class MessageChecks {
                 return Verdict.of(MessageProblem.CONTENT_LENGTH, notes.declaredContentLength + " for " + actual);
             }
         }
+        if (isSdpWithNul(message)) {
+            return Verdict.of(MessageProblem.SDP_NUL, null);
+        }
         return Verdict.OK;
+    }
+
+    /** Scans the body only when it is SDP (a few hundred bytes on INVITEs and their answers). */
+    private static boolean isSdpWithNul(Message message) {
+        ContentTypeHeader type = (ContentTypeHeader) message.getHeader(ContentTypeHeader.NAME);
+        if (type == null || !"sdp".equalsIgnoreCase(type.getContentSubType())
+                || !"application".equalsIgnoreCase(type.getContentType())) {
+            return false;
+        }
+        byte[] body = message.getRawContent();
+        if (body != null) {
+            for (byte b : body) {
+                if (b == 0) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /**

@@ -18,6 +18,12 @@ enum MessageProblem {
     CSEQ_METHOD(400, "Bad Request - CSeq method mismatch", true),
     /** Content-Length does not count the body that came with it (clerr over TCP, mcl01). */
     CONTENT_LENGTH(400, "Bad Request - Content-Length mismatch", true),
+    /**
+     * An SDP body with a NUL byte, which SDP never has (RFC 4566 §9). What the RI hands over when a TCP
+     * peer closes before its body is complete (clerr over TCP): the body padded with NULs to the
+     * Content-Length.
+     */
+    SDP_NUL(400, "Bad Request - NUL in SDP body", true),
     /** A header that allows one value appears twice (multi01, mcl01); RFC 3261 §7.3. */
     DUPLICATE_HEADER(400, "Bad Request - Duplicate header", true),
     /** A header the message cannot be handled without is missing (RFC 3261 §8.1.1, the RI's checkHeaders). */

@@ -228,7 +228,8 @@ final class SipProxy implements SipListener {
         String callId = SipText.callId(request);
         ServerTransaction st = event.getServerTransaction();
         if (st == null) {
-            if (!recentInvites.firstSighting(callId, SipText.topBranch(request))) {
+            // keyed like RFC 3261 §17.2.3 matching: branch and sent-by (an RFC 2543 INVITE may have no branch)
+            if (!recentInvites.firstSighting(callId, SipText.topBranch(request) + ' ' + SipText.topSentBy(request))) {
                 return; // an INVITE retransmission arriving after its transaction ended
             }
             try {

@@ -145,6 +145,20 @@ class MessageChecksTest {
     }
 
     @Test
+    void anSdpBodyPaddedWithNulsByAStreamThatEndedEarlyIsRefused() throws Exception {
+        // the RI's TCP parser hands over new byte[Content-Length], filled as far as the peer sent it
+        byte[] sdp = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\n".getBytes(StandardCharsets.UTF_8);
+        byte[] padded = java.util.Arrays.copyOf(sdp, sdp.length + 20);
+        SIPMessage message = ParsedLikeTheStack.parse(sip("INVITE", "Contact: <sip:a@127.0.0.1>\r\n"
+                + "Content-Type: application/sdp\r\nContent-Length: " + sdp.length + "\r\n\r\n"
+                + new String(sdp, StandardCharsets.UTF_8)));
+        assertThat(verdict(message).ok()).isTrue();
+        message.setMessageContent(padded);
+        ((ParseNotes) message.getApplicationData()).declaredContentLength = padded.length;
+        assertThat(verdict(message).problem()).isEqualTo(MessageProblem.SDP_NUL);
+    }
+
+    @Test
     void overUdpABodyWithoutContentLengthIsFine() throws Exception {
         assertThat(verdict(ParsedLikeTheStack.parse(sip("MESSAGE", "Content-Type: text/plain\r\n\r\nhello"))).ok())
                 .isTrue();
