@@ -159,6 +159,12 @@ final class MessageChecks {
                 && "2.0".equals(nist.getSentProtocol().getProtocolVersion()))) {
             return Verdict.of(MessageProblem.VIA_VERSION, null);
         }
+        ListIterator<?> vias = message.getHeaders(ViaHeader.NAME);
+        while (vias.hasNext()) {
+            if (vias.next() instanceof ViaHeader v && !isPortOrEmpty(v.getParameter("rport"))) {
+                return Verdict.of(MessageProblem.VIA_RPORT, v.getParameter("rport"));
+            }
+        }
         if (notes != null && notes.contentLengthSeen) { // over UDP a message may carry none (RFC 3261 §18.3)
             byte[] body = message.getRawContent();
             int actual = body == null ? 0 : body.length;
@@ -170,6 +176,22 @@ final class MessageChecks {
             return Verdict.of(MessageProblem.SDP_NUL, null);
         }
         return Verdict.OK;
+    }
+
+    /** Absent, empty, or 1 to 5 digits (what {@code Via.getRPort} can read without throwing). */
+    private static boolean isPortOrEmpty(String value) {
+        if (value == null || value.isEmpty()) {
+            return true;
+        }
+        if (value.length() > 5) {
+            return false;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            if (value.charAt(i) < '0' || value.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Scans the body only when it is SDP (a few hundred bytes on INVITEs and their answers). */

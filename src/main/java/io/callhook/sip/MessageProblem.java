@@ -10,6 +10,12 @@ enum MessageProblem {
     SIP_VERSION(505, "Version Not Supported", true),
     /** A response status code outside 100..699 (bigcode); RFC 4475 §3.1.2.19: drop it. */
     STATUS_CODE(400, "Bad Request - Status code out of range", true),
+    /**
+     * A Via whose {@code rport} is not a number (RFC 3581: {@code rport[=1*DIGIT]}). Found by fuzzing:
+     * the RI parses it but throws NumberFormatException whenever it copies the Via, i.e. when the
+     * proxy forwards the message or answers it.
+     */
+    VIA_RPORT(400, "Bad Request - Via rport is not a port", true),
     /** A Via whose sent-protocol is not SIP/2.0. */
     VIA_VERSION(400, "Bad Request - Via is not SIP/2.0", true),
     /** Extra or trailing whitespace in the Request-Line (lwsstart, trws); RFC 3261 §7.1 allows one SP each. */

@@ -32,6 +32,12 @@ final class ParsedLikeTheStack {
         message.addUnparsed(header);
     };
 
+    static {
+        // A running stack hands the RI's static logger its own (SipStackImpl does this at creation); without
+        // one the RI falls back to log4j, which callhook does not ship (found by MessageChecksFuzzTest).
+        gov.nist.core.CommonLogger.legacyLogger = new Slf4jStackLogger();
+    }
+
     private ParsedLikeTheStack() {}
 
     /** The parsed message, or null when the parser returned none (an empty or all-CRLF buffer). */
