@@ -1,8 +1,5 @@
 package io.callhook.sip;
 
-import java.util.Locale;
-import java.util.Map;
-
 /**
  * Character-level checks on the raw text of a message, for what the RI's parser accepts and then
  * forgets (RFC 4475 §3.1.2): spacing in the Request-Line, the SIP-Version written there, unquoted
@@ -36,30 +33,11 @@ final class WireSyntax {
         }
     }
 
-    private static final Map<String, Name> NAMES = Map.ofEntries(
-            Map.entry("call-id", Name.CALL_ID), Map.entry("i", Name.CALL_ID),
-            Map.entry("cseq", Name.CSEQ),
-            Map.entry("from", Name.FROM), Map.entry("f", Name.FROM),
-            Map.entry("to", Name.TO), Map.entry("t", Name.TO),
-            Map.entry("max-forwards", Name.MAX_FORWARDS),
-            Map.entry("content-length", Name.CONTENT_LENGTH), Map.entry("l", Name.CONTENT_LENGTH),
-            Map.entry("content-type", Name.CONTENT_TYPE), Map.entry("c", Name.CONTENT_TYPE),
-            Map.entry("contact", Name.CONTACT), Map.entry("m", Name.CONTACT));
-
     /**
-     * Which of the {@link Name}s the unfolded header line {@code header} is, or null. Costs a map
-     * lookup (and a short lower-cased copy of the name) only for names starting with c, f, i, l, m or t.
+     * Which of the {@link Name}s the unfolded header line {@code header} is, or null. Compares the
+     * name in place (no copy, no lower-casing): this runs for every header of every message.
      */
     static Name headerName(String header) {
-        if (header.isEmpty()) {
-            return null;
-        }
-        switch (Character.toLowerCase(header.charAt(0))) {
-            case 'c', 'f', 'i', 'l', 'm', 't' -> { }
-            default -> {
-                return null;
-            }
-        }
         int colon = header.indexOf(':');
         if (colon <= 0) {
             return null;
@@ -68,7 +46,29 @@ final class WireSyntax {
         while (end > 0 && isLws(header.charAt(end - 1))) {
             end--;
         }
-        return NAMES.get(header.substring(0, end).toLowerCase(Locale.ROOT));
+        return switch (end) {
+            case 1 -> switch (Character.toLowerCase(header.charAt(0))) {
+                case 'i' -> Name.CALL_ID;
+                case 'f' -> Name.FROM;
+                case 't' -> Name.TO;
+                case 'l' -> Name.CONTENT_LENGTH;
+                case 'c' -> Name.CONTENT_TYPE;
+                case 'm' -> Name.CONTACT;
+                default -> null;
+            };
+            case 2 -> named(header, "to", Name.TO);
+            case 4 -> header.regionMatches(true, 0, "from", 0, 4) ? Name.FROM : named(header, "cseq", Name.CSEQ);
+            case 7 -> header.regionMatches(true, 0, "call-id", 0, 7) ? Name.CALL_ID
+                    : named(header, "contact", Name.CONTACT);
+            case 12 -> header.regionMatches(true, 0, "content-type", 0, 12) ? Name.CONTENT_TYPE
+                    : named(header, "max-forwards", Name.MAX_FORWARDS);
+            case 14 -> named(header, "content-length", Name.CONTENT_LENGTH);
+            default -> null;
+        };
+    }
+
+    private static Name named(String header, String name, Name value) {
+        return header.regionMatches(true, 0, name, 0, name.length()) ? value : null;
     }
 
     /**
@@ -114,6 +114,11 @@ final class WireSyntax {
         }
         if (from == start || from == end) {
             return null;
+        }
+        if (end - from == 7 && (raw[from] | 0x20) == 's' && (raw[from + 1] | 0x20) == 'i'
+                && (raw[from + 2] | 0x20) == 'p' && raw[from + 3] == '/' && raw[from + 4] == '2'
+                && raw[from + 5] == '.' && raw[from + 6] == '0') {
+            return "SIP/2.0"; // the usual case, without a copy
         }
         char[] version = new char[end - from];
         for (int k = 0; k < version.length; k++) {
