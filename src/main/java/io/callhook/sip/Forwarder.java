@@ -22,6 +22,7 @@ import javax.sip.message.MessageFactory;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 import java.text.ParseException;
+import java.util.List;
 import java.util.ListIterator;
 import java.util.Locale;
 
@@ -202,6 +203,29 @@ final class Forwarder {
             counters.responsesOut.increment();
         } catch (Exception e) {
             LOG.info("call_id={} could not answer {} {}: {}", SipText.callId(request), status, request.getMethod(),
+                    e.toString());
+        }
+    }
+
+    /**
+     * Answers a request without a transaction (it is junk: nothing of it is kept), with its own
+     * reason phrase; {@code unsupported} option tags go in Unsupported headers (a 420).
+     */
+    void respondStatelessly(SipProvider provider, Request request, int status, String reasonPhrase,
+                            List<String> unsupported) {
+        try {
+            Response r = messages.createResponse(status, request);
+            r.setReasonPhrase(reasonPhrase);
+            javax.sip.header.ToHeader to = (javax.sip.header.ToHeader) r.getHeader(javax.sip.header.ToHeader.NAME);
+            if (to != null && to.getTag() == null) {
+                to.setTag(Branches.fresh().substring(Branches.OURS.length()));
+            }
+            for (String tag : unsupported) {
+                r.addHeader(headers.createUnsupportedHeader(tag));
+            }
+            provider.sendResponse(r);
+        } catch (Exception e) {
+            LOG.debug("call_id={} could not answer {} {}: {}", SipText.callId(request), status, request.getMethod(),
                     e.toString());
         }
     }

@@ -28,6 +28,7 @@ import javax.sip.message.Response;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -94,6 +95,15 @@ final class SipProxy implements SipListener {
         Request request = event.getRequest();
         try {
             SipProvider provider = (SipProvider) event.getSource();
+            Verdict verdict = MessageChecks.request(request);
+            if (!verdict.ok()) {
+                refuse(provider, request, verdict);
+                return; // junk gets no server transaction, only a stateless answer (an ACK not even that)
+            }
+            if (request.getHeader(MaxForwardsHeader.NAME) == null && !Request.ACK.equals(request.getMethod())) {
+                // RFC 2543 peers send none; the RI's server transaction needs one (RFC 3261 §16.6 step 3: add 70)
+                request.setHeader(forwarder.headers.createMaxForwardsHeader(70));
+            }
             if (admission != null && !admission.admit(provider, event)) {
                 return; // refused: no open relay (trusted peers, digest, dialog tokens; see Admission)
             }
@@ -130,6 +140,12 @@ final class SipProxy implements SipListener {
         forwarder.counters.responsesIn.increment();
         Response response = event.getResponse();
         try {
+            Verdict verdict = MessageChecks.response(response);
+            if (!verdict.ok()) {
+                ONCE.info("invalid response " + verdict.problem(), "call_id={} dropped a {} response from {}: {}",
+                        SipText.callId(response), response.getStatusCode(), source(response), verdict.reasonPhrase());
+                return;
+            }
             SipProvider provider = (SipProvider) event.getSource();
             ClientTransaction ct = event.getClientTransaction();
             Object owner = ct == null ? null : ct.getApplicationData();
@@ -186,6 +202,27 @@ final class SipProxy implements SipListener {
         // the proxy runs without dialogs (AUTOMATIC_DIALOG_SUPPORT=off)
     }
 
+    /**
+     * Answers an invalid request statelessly with the verdict's status (a 420 lists what is
+     * unsupported); an ACK is only dropped. Logged once per kind of problem.
+     */
+    private void refuse(SipProvider provider, Request request, Verdict verdict) {
+        boolean ack = Request.ACK.equals(request.getMethod());
+        ONCE.info("invalid request " + verdict.problem(), "call_id={} {} from {} {}: {} {}", SipText.callId(request),
+                request.getMethod(), source(request), ack ? "dropped" : "answered", verdict.status(),
+                verdict.reasonPhrase());
+        if (!ack) {
+            List<String> unsupported = verdict.problem() == MessageProblem.PROXY_REQUIRE
+                    ? MessageChecks.proxyRequired(request) : List.of();
+            forwarder.respondStatelessly(provider, request, verdict.status(), verdict.reasonPhrase(), unsupported);
+        }
+    }
+
+    private static String source(javax.sip.message.Message message) {
+        return message instanceof gov.nist.javax.sip.message.SIPMessage m && m.getRemoteAddress() != null
+                ? m.getRemoteAddress().getHostAddress() + ":" + m.getRemotePort() : "unknown";
+    }
+
     /** Max-Forwards 0 gets 483 (the RI never answers it itself). */
     private boolean maxForwardsLeft(SipProvider provider, Request request) {
         MaxForwardsHeader mf = (MaxForwardsHeader) request.getHeader(MaxForwardsHeader.NAME);
@@ -201,7 +238,8 @@ final class SipProxy implements SipListener {
         String callId = SipText.callId(request);
         ServerTransaction st = event.getServerTransaction();
         if (st == null) {
-            if (!recentInvites.firstSighting(callId, SipText.topBranch(request))) {
+            // keyed like RFC 3261 §17.2.3 matching: branch and sent-by (an RFC 2543 INVITE may have no branch)
+            if (!recentInvites.firstSighting(callId, SipText.topBranch(request) + ' ' + SipText.topSentBy(request))) {
                 return; // an INVITE retransmission arriving after its transaction ended
             }
             try {

@@ -264,6 +264,8 @@ public final class SipServer implements AutoCloseable {
         // Terminated transactions leave the table after 2 s instead of 8 s: the live set (and so
         // GC work and the RI's O(n) table scans) is proportional to how long they stay.
         p.setProperty("gov.nist.javax.sip.LINGER_TIMER", "2");
+        // Notes what the lenient RI parser forgets, for MessageChecks (RFC 4475 torture messages).
+        p.setProperty("gov.nist.javax.sip.MESSAGE_PARSER_FACTORY", NotingMessageParserFactory.class.getName());
         return p;
     }
 

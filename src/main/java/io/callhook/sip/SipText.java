@@ -30,4 +30,10 @@ final class SipText {
         ViaHeader h = (ViaHeader) m.getHeader(ViaHeader.NAME);
         return h == null ? null : h.getBranch();
     }
+
+    /** The top Via's transport, host and port ({@code UDP 127.0.0.1:5070}), or null. */
+    static String topSentBy(Message m) {
+        ViaHeader h = (ViaHeader) m.getHeader(ViaHeader.NAME);
+        return h == null ? null : h.getTransport() + ' ' + h.getHost() + ':' + h.getPort();
+    }
 }

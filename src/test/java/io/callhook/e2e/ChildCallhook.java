@@ -29,13 +29,20 @@ final class ChildCallhook implements AutoCloseable {
 
     /** Starts callhook and returns once it logged its startup line ("callhook <version> started: …"). */
     static ChildCallhook start(Path config, Path log) throws Exception {
+        return start(config, log, List.of());
+    }
+
+    /** As {@link #start(Path, Path)}, with extra JVM options (e.g. {@code -Djdk.net.hosts.file=…}). */
+    static ChildCallhook start(Path config, Path log, List<String> jvmOptions) throws Exception {
         if (!Files.isRegularFile(JAR)) {
             fail("no " + JAR + ": run `mvn package` (or `mvn verify`) first");
         }
         long logged = Files.exists(log) ? Files.size(log) : 0;
         String java = ProcessHandle.current().info().command().orElse("java");
-        Process p = new ProcessBuilder(List.of(java, "-Xmx256m", "-jar", JAR.toString(), "run", "--config",
-                config.toString()))
+        List<String> command = new java.util.ArrayList<>(List.of(java, "-Xmx256m"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", JAR.toString(), "run", "--config", config.toString()));
+        Process p = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
