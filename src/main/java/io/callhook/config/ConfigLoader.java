@@ -32,7 +32,11 @@ public final class ConfigLoader {
 
     /** @throws ConfigException with one {@code file:line: key: message} per problem */
     public static CallhookConfig load(Path file) throws ConfigException {
-        YamlDocument doc = YamlDocument.parse(file);
+        return load(YamlDocument.parse(file));
+    }
+
+    /** As {@link #load(Path)}, for text parsed already (the fuzz test feeds it arbitrary text). */
+    static CallhookConfig load(YamlDocument doc) throws ConfigException {
         YamlNode root = doc.root();
         root.allowKeys("sip", "directory", "outbox", "admin");
         CallhookConfig config = new CallhookConfig(sip(root.get("sip")), directory(root.get("directory")),
