@@ -1,7 +1,7 @@
 package io.callhook.sip.auth;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import org.junit.jupiter.api.Timeout;
+import io.callhook.testing.FuzzBudget;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -18,6 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <p>Seeds: RFC 2617, 7616 and 8760 examples and what SIPp and callhook send, in
  * {@code src/test/resources/io/callhook/sip/auth/DigestHeadersFuzzTestInputs/<method>/}. Fuzz one
  * method for real with {@code JAZZER_FUZZ=1 mvn -B -o test -Dtest=DigestHeadersFuzzTest#<method>}.
+ * An input that takes longer than {@link FuzzBudget#PER_INPUT} is a finding too.
  */
 class DigestHeadersFuzzTest {
 
@@ -25,16 +26,18 @@ class DigestHeadersFuzzTest {
     static final int MAX_INPUT_BYTES = 8 * 1024;
 
     @FuzzTest(maxDuration = "3m")
-    @Timeout(10)
     void authParamsReadBackWhatTheyAccept(byte[] input) {
+        long start = System.nanoTime();
         Optional<AuthParams> parsed = parse(input).flatMap(AuthParams::parse);
+        FuzzBudget.check(start, "parsing");
         parsed.ifPresent(p -> assertThat(AuthParams.parse(write(p))).as("written back: %s", write(p)).contains(p));
     }
 
     @FuzzTest(maxDuration = "3m")
-    @Timeout(10)
     void credentialsAreReadOrRefusedAndReadBackWhatTheyAccept(byte[] input) {
+        long start = System.nanoTime();
         Optional<DigestCredentials> parsed = parse(input).flatMap(DigestCredentials::parse);
+        FuzzBudget.check(start, "parsing");
         parsed.ifPresent(c -> {
             assertThat(c.nonceCount()).isNotNegative();
             c.matches("5d2a3c1e0b5f4e2d8f6a7b9c0d1e2f3a", "INVITE"); // a wrong password: false, never a throw
@@ -45,9 +48,10 @@ class DigestHeadersFuzzTest {
     }
 
     @FuzzTest(maxDuration = "3m")
-    @Timeout(10)
     void challengesAreReadOrRefusedAndReadBackWhatTheyAccept(byte[] input) {
+        long start = System.nanoTime();
         Optional<DigestChallenge> parsed = parse(input).flatMap(DigestChallenge::parse);
+        FuzzBudget.check(start, "parsing");
         parsed.ifPresent(c -> {
             assertThat(DigestChallenge.parse(c.headerValue())).as("written back: %s", c.headerValue()).contains(c);
             DigestClient.authorization(c, "alice", "secret", "INVITE", "sip:bob@example.com", "0a4f113b", 1);
