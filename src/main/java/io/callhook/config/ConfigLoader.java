@@ -108,7 +108,7 @@ public final class ConfigLoader {
         if (httpNode.isPresent() && !fileNode.isPresent()) {
             file = null; // the HTTP source answers alone
         } else {
-            file = fileNode.requiredText().map(t -> Path.of(t.strip())).orElse(null);
+            file = fileNode.requiredText().isPresent() ? fileNode.filePath().orElse(null) : null;
         }
         if (file != null && !(Files.isRegularFile(file) && Files.isReadable(file))) {
             fileNode.problem("no such readable file: " + file);
@@ -122,7 +122,7 @@ public final class ConfigLoader {
 
     private static Outbox outbox(YamlNode outbox) {
         outbox.allowKeys("path");
-        return new Outbox(outbox.get("path").text().map(t -> Path.of(t.strip())).orElse(DEFAULT_OUTBOX_PATH));
+        return new Outbox(outbox.get("path").filePath().orElse(DEFAULT_OUTBOX_PATH));
     }
 
     private static Admin admin(YamlNode admin) {

@@ -71,6 +71,22 @@ class ConfigLoaderTest {
                 .containsExactly("f:1: yaml: nested deeper than 64 levels");
     }
 
+    /**
+     * Found while writing the seeds of {@link ConfigLoaderFuzzTest} (nul-in-paths.yaml; three minutes
+     * of fuzzing had not): a NUL in a path made {@code Path.of} throw InvalidPathException.
+     */
+    @Test
+    void aPathWithANulCharacterIsAProblemNotAnException() throws IOException {
+        assertThat(problems("""
+                sip: { listen: ["udp:127.0.0.1:5060"] }
+                directory:
+                  file: "config/directory.yaml\\0"
+                outbox: { path: "data/\\0.db" }
+                """)).containsExactly(
+                "f:3: directory.file: not a usable file path (Nul character not allowed): config/directory.yaml\\u0000",
+                "f:4: outbox.path: not a usable file path (Nul character not allowed): data/\\u0000.db");
+    }
+
     @Test
     void controlCharactersInKeysAndValuesAreEscaped() throws IOException {
         assertThat(problems("sip:\n  listen: [\"udp:a\\tb\\u0000c\"]\n  \"x\\ry\": 1\n"))
