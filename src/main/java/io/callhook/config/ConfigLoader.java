@@ -33,7 +33,11 @@ public final class ConfigLoader {
 
     /** @throws ConfigException with one {@code file:line: key: message} per problem */
     public static CallhookConfig load(Path file) throws ConfigException {
-        YamlDocument doc = YamlDocument.parse(file);
+        return load(YamlDocument.parse(file));
+    }
+
+    /** As {@link #load(Path)}, for text parsed already (the fuzz test feeds it arbitrary text). */
+    static CallhookConfig load(YamlDocument doc) throws ConfigException {
         YamlNode root = doc.root();
         root.allowKeys("sip", "directory", "outbox", "admin");
         CallhookConfig config = new CallhookConfig(sip(root.get("sip")), directory(root.get("directory")),
@@ -131,7 +135,7 @@ public final class ConfigLoader {
         if (httpNode.isPresent() && !fileNode.isPresent()) {
             file = null; // the HTTP source answers alone
         } else {
-            file = fileNode.requiredText().map(t -> Path.of(t.strip())).orElse(null);
+            file = fileNode.requiredText().isPresent() ? fileNode.filePath().orElse(null) : null;
         }
         if (file != null && !(Files.isRegularFile(file) && Files.isReadable(file))) {
             fileNode.problem("no such readable file: " + file);
@@ -155,7 +159,7 @@ public final class ConfigLoader {
 
     private static Outbox outbox(YamlNode outbox) {
         outbox.allowKeys("path");
-        return new Outbox(outbox.get("path").text().map(t -> Path.of(t.strip())).orElse(DEFAULT_OUTBOX_PATH));
+        return new Outbox(outbox.get("path").filePath().orElse(DEFAULT_OUTBOX_PATH));
     }
 
     private static Admin admin(YamlNode admin) {

@@ -30,7 +30,7 @@ final class HttpDirectoryReader {
         boolean insecure = http.get("allow_insecure_http").bool(false);
         URI url = url(http.get("url"), insecure);
         YamlNode caNode = http.get("ca_file");
-        Path caFile = caNode.text().map(t -> Path.of(t.strip())).orElse(null);
+        Path caFile = caNode.filePath().orElse(null);
         if (caFile != null && !(Files.isRegularFile(caFile) && Files.isReadable(caFile))) {
             caNode.problem("no such readable file: " + caFile);
         }

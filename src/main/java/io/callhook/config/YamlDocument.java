@@ -2,6 +2,10 @@ package io.callhook.config;
 
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.api.lowlevel.Parse;
+import org.snakeyaml.engine.v2.events.CollectionEndEvent;
+import org.snakeyaml.engine.v2.events.CollectionStartEvent;
+import org.snakeyaml.engine.v2.events.Event;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
@@ -32,6 +36,14 @@ public final class YamlDocument {
 
     /** The key printed for problems that concern the top level of the document. */
     static final String TOP_LEVEL = "(top level)";
+
+    /**
+     * Lists and mappings nested deeper than this are refused before the document is composed: the
+     * YAML library composes nodes recursively and overflows the stack at a few thousand levels
+     * (found by fuzzing), while its parser, which streams events, does not. No callhook file nests
+     * more than six.
+     */
+    static final int MAX_DEPTH = 64;
 
     private final String file;
     private final Set<ConfigProblem> problems = new LinkedHashSet<>();
@@ -98,9 +110,29 @@ public final class YamlDocument {
         problems.add(new ConfigProblem(file, line, key.isEmpty() ? TOP_LEVEL : key, message));
     }
 
+    /** The first list or mapping start deeper than {@link #MAX_DEPTH}, from the parser's event stream. */
+    private static Optional<Event> firstTooDeep(LoadSettings settings, String text) {
+        int depth = 0;
+        for (Event e : new Parse(settings).parseString(text)) {
+            if (e instanceof CollectionStartEvent && ++depth > MAX_DEPTH) {
+                return Optional.of(e);
+            }
+            if (e instanceof CollectionEndEvent) {
+                depth--;
+            }
+        }
+        return Optional.empty();
+    }
+
     private YamlNode compose(String text) {
         LoadSettings settings = LoadSettings.builder().setLabel(file).setSchema(new CoreSchema()).build();
         try {
+            Optional<Event> tooDeep = firstTooDeep(settings, text);
+            if (tooDeep.isPresent()) {
+                report("yaml", tooDeep.get().getStartMark().map(m -> m.getLine() + 1).orElse(0),
+                        "nested deeper than " + MAX_DEPTH + " levels");
+                return YamlNode.root(this, null, true);
+            }
             Optional<Node> node = new Compose(settings).composeString(text);
             return YamlNode.root(this, node.orElse(null), false);
         } catch (MarkedYamlEngineException e) {
@@ -112,6 +144,11 @@ public final class YamlDocument {
             report("yaml", line, "syntax error: " + problem);
             return YamlNode.root(this, null, true);
         } catch (YamlEngineException e) {
+            report("yaml", 0, "syntax error: " + e.getMessage());
+            return YamlNode.root(this, null, true);
+        } catch (IllegalArgumentException e) {
+            // Not every refusal of the parser is a YamlEngineException: a tag such as "!%10" (a
+            // control character once decoded) is refused by Tag's constructor. Found by fuzzing.
             report("yaml", 0, "syntax error: " + e.getMessage());
             return YamlNode.root(this, null, true);
         }

@@ -7,6 +7,8 @@ import org.snakeyaml.engine.v2.nodes.ScalarNode;
 import org.snakeyaml.engine.v2.nodes.SequenceNode;
 import org.snakeyaml.engine.v2.nodes.Tag;
 
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -188,6 +190,21 @@ public final class YamlNode {
             return Optional.empty();
         }
         return text;
+    }
+
+    /**
+     * The value, stripped, as a file system path; a problem when the platform cannot make a path of
+     * it (a NUL character, which YAML writes as {@code "\0"}).
+     */
+    public Optional<Path> filePath() {
+        return text().map(String::strip).flatMap(t -> {
+            try {
+                return Optional.of(Path.of(t));
+            } catch (InvalidPathException e) {
+                problem("not a usable file path (" + e.getReason() + "): " + t);
+                return Optional.empty();
+            }
+        });
     }
 
     public Optional<Boolean> bool() {

@@ -101,7 +101,7 @@ final class WebhookReader {
     }
 
     private static Path caFile(YamlNode node) {
-        return node.text().map(String::strip).map(Path::of).filter(path -> {
+        return node.filePath().filter(path -> {
             boolean ok = Files.isRegularFile(path) && Files.isReadable(path);
             if (!ok) {
                 node.problem("no such readable file: " + path);

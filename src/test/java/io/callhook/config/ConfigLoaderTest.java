@@ -35,6 +35,64 @@ class ConfigLoaderTest {
         return List.of();
     }
 
+    /**
+     * Found by {@link ConfigLoaderFuzzTest} (crash-beaac34b…): a quoted value with line breaks was
+     * echoed into its problem as is, so one problem printed as 25 lines.
+     */
+    @Test
+    void aValueWithLineBreaksIsEchoedOnOneLine() throws IOException {
+        String crash = "sip: &s\n  listen: &l [\"upd:127.\n" + "\n".repeat(23) + "0.0.1:.0.1:5060\"]\n"
+                + "  ttimer_crusted_peers: *l\ndirectory: { fil\uFFFD: config/directory.yaml, cache: .s }\noutbox: *s\n";
+
+        List<String> problems = problems(crash);
+
+        assertThat(problems).contains("f:2: sip.listen[0]: use udp:HOST:PORT or tcp:HOST:PORT: upd:127." + "\\n".repeat(23)
+                + "0.0.1:.0.1:5060");
+        assertThat(problems).allSatisfy(p -> assertThat(p).doesNotContain("\n", "\r"));
+    }
+
+    /**
+     * Found by {@link ConfigLoaderFuzzTest} (crash-27f9dc44…): the tag {@code !%10} made the YAML
+     * library throw an IllegalArgumentException, which escaped the loader.
+     */
+    @Test
+    void aTagTheYamlLibraryRefusesIsASyntaxError() throws IOException {
+        assertThat(problems("!%10")).containsExactly("f:0: yaml: syntax error: Tag must not contain leading or trailing spaces.");
+    }
+
+    /**
+     * Found by the seed deep-flow-nesting.yaml of {@link ConfigLoaderFuzzTest}: 5,000 nested lists
+     * overflowed the YAML library's recursive composer (a StackOverflowError, which would also
+     * have ended a directory reload).
+     */
+    @Test
+    void aDocumentNestedThousandsDeepIsRefusedNotAStackOverflow() throws IOException {
+        assertThat(problems("sip: " + "[".repeat(5000) + "]".repeat(5000) + "\n"))
+                .containsExactly("f:1: yaml: nested deeper than 64 levels");
+    }
+
+    /**
+     * Found while writing the seeds of {@link ConfigLoaderFuzzTest} (nul-in-paths.yaml; three minutes
+     * of fuzzing had not): a NUL in a path made {@code Path.of} throw InvalidPathException.
+     */
+    @Test
+    void aPathWithANulCharacterIsAProblemNotAnException() throws IOException {
+        assertThat(problems("""
+                sip: { listen: ["udp:127.0.0.1:5060"] }
+                directory:
+                  file: "config/directory.yaml\\0"
+                outbox: { path: "data/\\0.db" }
+                """)).containsExactly(
+                "f:3: directory.file: not a usable file path (Nul character not allowed): config/directory.yaml\\u0000",
+                "f:4: outbox.path: not a usable file path (Nul character not allowed): data/\\u0000.db");
+    }
+
+    @Test
+    void controlCharactersInKeysAndValuesAreEscaped() throws IOException {
+        assertThat(problems("sip:\n  listen: [\"udp:a\\tb\\u0000c\"]\n  \"x\\ry\": 1\n"))
+                .contains("f:2: sip.listen[0]: use udp:HOST:PORT: udp:a\\tb\\u0000c", "f:3: sip.x\\ry: unknown key");
+    }
+
     @Test
     void theShippedConfigLoadsWithoutProblems() throws ConfigException {
         CallhookConfig config = ConfigLoader.load(Path.of("config/callhook.yaml"));

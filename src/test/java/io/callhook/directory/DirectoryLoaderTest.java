@@ -51,6 +51,18 @@ class DirectoryLoaderTest {
                 """ + more.indent(4);
     }
 
+    /**
+     * The directory side of the NUL-in-a-path finding (see ConfigLoaderTest): a webhook's
+     * {@code ca_file} with a NUL made the file or HTTP source's load throw InvalidPathException.
+     */
+    @Test
+    void aCaFileWithANulCharacterIsAProblemNotAnException() throws IOException {
+        assertThat(problems(org("""
+                  ca_file: "crm-ca.pem\\0"
+                """))).containsExactly(
+                "f:6: organizations[0].webhook.ca_file: not a usable file path (Nul character not allowed): crm-ca.pem\\u0000");
+    }
+
     @Test
     void theShippedDirectoryLoadsWithoutProblems() throws ConfigException {
         DirectoryData data = DirectoryLoader.load(Path.of("config/directory.yaml"));

@@ -46,7 +46,9 @@ final class ChannelSetup extends AbstractChannelPoolHandler {
     public void channelCreated(Channel ch) {
         ChannelPipeline p = ch.pipeline();
         if (tls != null) {
-            p.addLast("tls", tlsHandler(ch));
+            SslHandler handler = tlsHandler(ch);
+            ch.attr(AttemptFailure.TLS).set(handler);
+            p.addLast("tls", handler);
         }
         p.addLast("idle", new IdleStateHandler(0, 0, IDLE_SECONDS, TimeUnit.SECONDS));
         p.addLast("http", new HttpClientCodec());
@@ -56,6 +58,10 @@ final class ChannelSetup extends AbstractChannelPoolHandler {
 
     private SslHandler tlsHandler(Channel ch) {
         SslHandler handler = tls.newHandler(ch.alloc(), key.host(), key.port());
+        // The attempt's own timer (the organization's timeout) bounds the handshake; SslHandler's
+        // default 10 s would cut a longer timeout short. A connection left mid-handshake by a
+        // timed-out attempt is closed by the idle handler.
+        handler.setHandshakeTimeoutMillis(0);
         SSLEngine engine = handler.engine();
         SSLParameters params = engine.getSSLParameters();
         params.setEndpointIdentificationAlgorithm("HTTPS");

@@ -109,18 +109,22 @@ final class Exchange {
         result.complete(answer);
     }
 
-    /** Connection, TLS, write or protocol failure; also used by the timer and by transport close. */
+    /**
+     * Connection, TLS, write or protocol failure; also used by the timer and by transport close. The
+     * reason is read before the connection is closed (closing it would add reasons of its own).
+     */
     void failed(Throwable cause) {
         if (!finished.compareAndSet(false, true)) {
             return;
         }
         cancelTimer();
+        Throwable reason = AttemptFailure.explain(cause, key.tls(), channel);
         Channel ch = channel;
         if (ch != null) {
             ch.attr(ResponseHandler.EXCHANGE).compareAndSet(this, null);
             closeAndGiveBack(ch);
         }
-        result.completeExceptionally(cause);
+        result.completeExceptionally(reason);
     }
 
     private void timedOut() {
@@ -129,11 +133,10 @@ final class Exchange {
     }
 
     private String phase() {
-        Channel ch = channel;
-        if (ch == null) {
+        if (channel == null) {
             return "while connecting";
         }
-        SslHandler tls = ch.pipeline().get(SslHandler.class);
+        SslHandler tls = channel.attr(AttemptFailure.TLS).get();
         if (tls != null && !tls.handshakeFuture().isDone()) {
             return "during the TLS handshake";
         }

@@ -39,7 +39,10 @@ import java.util.concurrent.TimeUnit;
  * chain against the JDK trust store plus the endpoint's CA file and the host name against the
  * certificate; plain {@code http://} works too (whether it is allowed is the configuration's
  * decision). Redirects are not followed: a 3xx is just a status. Response bodies are read up to
- * 64 KiB and dropped; a bigger one fails the attempt and closes the connection.
+ * 64 KiB and dropped; a bigger one fails the attempt and closes the connection, as do bytes that
+ * are not HTTP ("malformed HTTP response"). A failed attempt's exception says what happened in the
+ * operator's words ({@link AttemptFailure}: reset or closed by the receiver, and when; the TLS
+ * verdict; the limit hit); a failed connection is always closed, never pooled.
  *
  * <p>Threading: {@link #post} may be called from any thread and does not block, except that the
  * first post to a new HTTPS trust setting reads its CA file. Futures complete on Netty event-loop

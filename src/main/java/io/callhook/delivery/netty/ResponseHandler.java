@@ -11,6 +11,7 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.AttributeKey;
 
 import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
 
 /**
  * Last handler of every pooled connection: hands the aggregated response, or the failure, to the
@@ -19,7 +20,8 @@ import java.io.IOException;
  * <p>The exchange is found in a channel attribute, set while a request is outstanding and cleared
  * before the connection goes back to the pool; anything arriving with no exchange set (an
  * unsolicited response, bytes after a completed one) is a broken connection and is closed. The
- * aggregated response is released by {@link SimpleChannelInboundHandler} after reading.
+ * aggregated response is released by {@link SimpleChannelInboundHandler} after reading. A response
+ * the codec could not parse (bytes that are not HTTP) fails the exchange and closes the connection.
  *
  * <p>Threading: stateless and {@code @Sharable}; runs on the channel's event loop.
  */
@@ -33,6 +35,13 @@ final class ResponseHandler extends SimpleChannelInboundHandler<FullHttpResponse
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse response) {
+        if (response.decoderResult().isFailure()) {
+            // Not HTTP: the codec makes up a "999 Unknown" response; it must not pass for a status.
+            failExchange(ctx, new IOException("malformed HTTP response: " + response.decoderResult().cause().getMessage(),
+                    response.decoderResult().cause()));
+            ctx.close();
+            return;
+        }
         int code = response.status().code();
         if (code >= 100 && code < 200) {
             return; // interim (100 Continue, 103 Early Hints): the final response follows
@@ -47,13 +56,14 @@ final class ResponseHandler extends SimpleChannelInboundHandler<FullHttpResponse
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ctx.channel().attr(AttemptFailure.FIRST_ERROR).setIfAbsent(cause);
         failExchange(ctx, readable(cause));
         ctx.close();
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        failExchange(ctx, new IOException("connection closed before the response was complete"));
+        failExchange(ctx, new ClosedChannelException()); // AttemptFailure says when and by whom
         super.channelInactive(ctx);
     }
 

@@ -6,7 +6,9 @@
  * connection pool per endpoint (scheme, host, port, CA file) and one TLS context per trust
  * setting. Each attempt is an {@code Exchange}: borrow a connection, write, read the response
  * (aggregated up to 64 KiB), give the connection back — open after a keep-alive response, closed
- * after anything else — all within the endpoint's timeout.
+ * after anything else — all within the endpoint's timeout (connect, TLS handshake and response
+ * included: no Netty timeout of its own cuts it shorter). {@code AttemptFailure} turns Netty's
+ * several reports of one broken connection into one reason for the delivery log.
  *
  * <h2>Threading</h2>
  * {@code post} may be called from any thread and returns at once; futures complete on the

@@ -177,6 +177,46 @@ class NettyTransportTest {
     }
 
     @Test
+    void bytesThatAreNotHttpFailTheAttemptInsteadOfPassingForAStatus() throws Exception {
+        byte[] garbage = new byte[512];
+        new java.util.Random(7).nextBytes(garbage);
+        garbage[0] = 0;
+        try (BabblingServer babbling = new BabblingServer(garbage)) {
+            Endpoint endpoint = new Endpoint(URI.create("http://127.0.0.1:" + babbling.port() + "/hooks"), null, TIMEOUT);
+
+            Throwable failure = failureOf(transport.post(endpoint, HEADERS, BODY));
+
+            assertThat(failure).isInstanceOf(IOException.class).hasMessageStartingWith("malformed HTTP response: ");
+        }
+    }
+
+    @Test
+    void aResetAfterTheRequestSaysSo() throws Exception {
+        try (BabblingServer resetting = new BabblingServer(null)) {
+            Endpoint endpoint = new Endpoint(URI.create("http://127.0.0.1:" + resetting.port() + "/hooks"), null, TIMEOUT);
+
+            Throwable failure = failureOf(transport.post(endpoint, HEADERS, BODY));
+
+            assertThat(failure).isInstanceOf(IOException.class)
+                    .hasMessage("connection reset by the receiver before the response was complete");
+        }
+    }
+
+    /** Regression: SslHandler's own 10 s handshake timeout used to fail attempts whose timeout was longer. */
+    @Test
+    void aTlsHandshakeMayUseTheWholeTimeoutEvenPastTenSeconds() throws Exception {
+        try (SilentServer silent = new SilentServer()) {
+            Endpoint endpoint = new Endpoint(URI.create("https://127.0.0.1:" + silent.port() + "/hooks"), caFile,
+                    Duration.ofSeconds(11));
+
+            Throwable failure = failureOf(transport.post(endpoint, HEADERS, BODY));
+
+            assertThat(failure).isInstanceOf(TimeoutException.class)
+                    .hasMessageContaining("within 11000 ms (during the TLS handshake)");
+        }
+    }
+
+    @Test
     void retryAfterIsReportedWithTheStatus() throws Exception {
         sink.answer(r -> new HttpsSink.Reply(503, Map.of("Retry-After", "7"), ""));
 
@@ -275,6 +315,44 @@ class NettyTransportTest {
             return e.getCause();
         } catch (InterruptedException | TimeoutException e) {
             throw new AssertionError("the attempt neither succeeded nor failed", e);
+        }
+    }
+
+    /**
+     * Reads the first bytes of a request, then answers with {@code reply} and closes, or, with a null
+     * reply, resets the connection (SO_LINGER 0). One connection at a time.
+     */
+    private static final class BabblingServer implements AutoCloseable {
+        private final ServerSocket server;
+
+        BabblingServer(byte[] reply) throws IOException {
+            server = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
+            Thread t = new Thread(() -> {
+                while (!server.isClosed()) {
+                    try (Socket s = server.accept()) {
+                        s.getInputStream().read(new byte[4096]);
+                        if (reply == null) {
+                            s.setSoLinger(true, 0);
+                        } else {
+                            s.getOutputStream().write(reply);
+                            s.getOutputStream().flush();
+                        }
+                    } catch (IOException e) {
+                        // closed, or the client went away
+                    }
+                }
+            }, "babbling-server");
+            t.setDaemon(true);
+            t.start();
+        }
+
+        int port() {
+            return server.getLocalPort();
+        }
+
+        @Override
+        public void close() throws IOException {
+            server.close();
         }
     }
 
