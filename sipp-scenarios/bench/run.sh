@@ -42,7 +42,7 @@ for tool in java jcmd sipp curl ss; do
   command -v "$tool" >/dev/null || { echo "bench: $tool is required" >&2; exit 2; }
 done
 
-JAR=target/callhook.jar
+JAR=${CALLHOOK_JAR:-target/callhook.jar}   # CALLHOOK_JAR=… compares another build side by side
 RECEIVER_CLASS=target/test-classes/io/callhook/bench/BenchReceiver.class
 if [ ! -f "$JAR" ] || [ ! -f "$RECEIVER_CLASS" ]; then
   echo "bench: building callhook (mvn -B -q package -DskipTests)"
@@ -319,7 +319,7 @@ CALLHOOK_VERSION=$(java -jar "$JAR" --version 2>/dev/null | head -1 || true)
   echo "Flow: the documented incoming call (\`incoming_caller.xml\` → \`incoming_device.xml\`): INVITE, 100, 180"
   echo "after 200 ms of ringing, 200, ACK, 500 ms of talk, BYE, 200; through callhook that is 3 webhook POSTs"
   echo "(EARLY, CONFIRMED, TERMINATED) over HTTPS to a local receiver (\`io.callhook.bench.BenchReceiver\`, the"
-  echo "Netty HTTPS server, 2 event-loop threads) that counts them, checks (call_id, seq_num) for duplicates and gaps,"
+  echo "JDK's HttpsServer, 2 threads) that counts them, checks (call_id, seq_num) for duplicates and gaps,"
   echo "and measures event latency = receive time − the event's \`timestamp\` (when the SIP message causing"
   echo "it reached callhook; 1 ms resolution)."
   echo

@@ -1,31 +1,12 @@
 package io.callhook.bench;
 
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import io.callhook.demo.LocalCertificates;
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.ssl.ClientAuth;
-import io.netty.handler.ssl.JdkSslContext;
-import io.netty.handler.ssl.SslContext;
 
+import java.io.IOException;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -34,9 +15,10 @@ import java.nio.file.Path;
 import java.time.OffsetDateTime;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.Executors;
 
 /**
- * The benchmark's webhook receiver: a real HTTPS server (Netty, HTTP/1.1 keep-alive, certificate from
+ * The benchmark's webhook receiver: a real HTTPS server (JDK {@code HttpsServer}, certificate from
  * {@link LocalCertificates}) that answers every POST 200 and keeps only counts, so it can take
  * hundreds of thousands of events: POSTs, duplicates and out-of-order events per (call_id, seq_num),
  * and the event latency = receive time − the event's {@code timestamp} (when the causing SIP
@@ -62,58 +44,41 @@ public final class BenchReceiver {
         int threads = args.length > 1 ? Integer.parseInt(args[1]) : 2;
         LocalCertificates certificates = LocalCertificates.generate();
         certificates.writeCaPem(work.resolve("receiver-ca.pem"));
-        SslContext tls = new JdkSslContext(certificates.serverSslContext(), false, ClientAuth.NONE);
         BenchReceiver receiver = new BenchReceiver();
-        // Netty rather than the JDK's HttpsServer: timestamps taken as soon as a request is read,
-        // with no server-side queueing of its own in front of them.
-        Channel server = new ServerBootstrap()
-                .group(new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory()))
-                .channel(NioServerSocketChannel.class)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(tls.newHandler(ch.alloc()), new HttpServerCodec(),
-                                new HttpObjectAggregator(1 << 20), receiver.new Handler());
-                    }
-                })
-                .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).sync().channel();
-        int port = ((InetSocketAddress) server.localAddress()).getPort();
-        Files.writeString(work.resolve("receiver-url"), "https://127.0.0.1:" + port + "/hooks/calls\n");
-        server.closeFuture().sync();
+        HttpsServer server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
+        server.setHttpsConfigurator(new HttpsConfigurator(certificates.serverSslContext()));
+        server.setExecutor(Executors.newFixedThreadPool(threads));
+        server.createContext("/", receiver::handle);
+        server.start();
+        Files.writeString(work.resolve("receiver-url"),
+                "https://127.0.0.1:" + server.getAddress().getPort() + "/hooks/calls\n");
+        Thread.currentThread().join();
     }
 
-    private final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
-        @Override
-        protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            byte[] body = exchange.getRequestBody().readAllBytes();
             long receivedAt = System.currentTimeMillis();
-            String out = "";
-            if (HttpMethod.POST.equals(request.method())) {
-                record(request.content().toString(StandardCharsets.UTF_8), receivedAt);
-            } else {
-                String path = request.uri();
-                out = path.startsWith("/stats") ? stats()
-                        : path.startsWith("/reset") ? resetAndSay() : "GET /stats or /reset\n";
+            String path = exchange.getRequestURI().getPath();
+            if ("POST".equals(exchange.getRequestMethod())) {
+                record(new String(body, StandardCharsets.UTF_8), receivedAt);
+                exchange.sendResponseHeaders(200, -1);
+                return;
             }
-            FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
-                    Unpooled.copiedBuffer(out, StandardCharsets.UTF_8));
-            response.headers().set(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
-            boolean keepAlive = HttpUtil.isKeepAlive(request);
-            if (!keepAlive) {
-                ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
-            } else {
-                ctx.writeAndFlush(response);
+            String out = switch (path) {
+                case "/stats" -> stats();
+                case "/reset" -> {
+                    reset();
+                    yield "reset\n";
+                }
+                default -> "GET /stats or /reset\n";
+            };
+            byte[] bytes = out.getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, bytes.length);
+            try (OutputStream o = exchange.getResponseBody()) {
+                o.write(bytes);
             }
         }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            ctx.close();
-        }
-    }
-
-    private String resetAndSay() {
-        reset();
-        return "reset\n";
     }
 
     private synchronized void record(String json, long receivedAt) {
