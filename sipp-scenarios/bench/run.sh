@@ -327,7 +327,7 @@ CALLHOOK_VERSION=$(java -jar "$JAR" --version 2>/dev/null | head -1 || true)
   echo "(a cold JVM's JIT halves capacity; thrown straight into load it queues up and collapses); then"
   echo "callhook is let settle (no live leg, no undelivered event). Then for each rate a ${STEP} s step straight SIPp → SIPp, then the same through"
   echo "callhook (same JVM throughout, so completed transactions from earlier steps are still retained"
-  echo "for their 32 s timers, as in service)."
+  echo "for their timers (~5 s for completed non-INVITE ones since ShortRetention), as in service)."
   echo
   echo "Columns: calls made / failed (SIPp UAC); achieved = successful calls / step length; SIP response"
   echo "time = INVITE → 180 at the UAC (mean, and the upper bound of SIPp's bucket holding the 99th"
