@@ -224,6 +224,7 @@ final class Forwarder {
                 r.addHeader(headers.createUnsupportedHeader(tag));
             }
             provider.sendResponse(r);
+            counters.responsesOut.increment();
         } catch (Exception e) {
             LOG.debug("call_id={} could not answer {} {}: {}", SipText.callId(request), status, request.getMethod(),
                     e.toString());
