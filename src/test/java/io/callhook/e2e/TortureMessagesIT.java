@@ -63,7 +63,11 @@ class TortureMessagesIT {
 
     enum Hop { DESTINATION, ROUTE }
 
-    /** What the sender sees: these final statuses, in order; and/or the request forwarded; and/or the connection closed. */
+    /**
+     * What the sender sees: these final statuses (in any order: two requests in one TCP stream, as in
+     * dblreq, are answered from different SIP threads); and/or the request forwarded; and/or the
+     * connection closed.
+     */
     record Outcome(List<Integer> finals, Hop forwardedTo, boolean closes) {
         static Outcome answered(Integer... statuses) {
             return new Outcome(List.of(statuses), null, false);
