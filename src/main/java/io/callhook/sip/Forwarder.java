@@ -213,21 +213,42 @@ final class Forwarder {
      */
     void respondStatelessly(SipProvider provider, Request request, int status, String reasonPhrase,
                             List<String> unsupported) {
+        List<javax.sip.header.Header> extra = new java.util.ArrayList<>();
+        try {
+            for (String tag : unsupported) {
+                extra.add(headers.createUnsupportedHeader(tag));
+            }
+        } catch (java.text.ParseException e) {
+            LOG.debug("call_id={} unsupported option tag not sendable: {}", SipText.callId(request), e.toString());
+        }
+        respondStatelessly(provider, request, status, reasonPhrase, "", extra);
+    }
+
+    /**
+     * Answers a request without a transaction, with its own reason phrase and {@code extra}
+     * headers; a To tag we make starts with {@code toTagPrefix} (so a later ACK can be recognised).
+     *
+     * @return false when the answer could not be built or sent (logged at DEBUG)
+     */
+    boolean respondStatelessly(SipProvider provider, Request request, int status, String reasonPhrase,
+                               String toTagPrefix, List<javax.sip.header.Header> extra) {
         try {
             Response r = messages.createResponse(status, request);
             r.setReasonPhrase(reasonPhrase);
             javax.sip.header.ToHeader to = (javax.sip.header.ToHeader) r.getHeader(javax.sip.header.ToHeader.NAME);
             if (to != null && to.getTag() == null) {
-                to.setTag(Branches.fresh().substring(Branches.OURS.length()));
+                to.setTag(toTagPrefix + Branches.fresh().substring(Branches.OURS.length()));
             }
-            for (String tag : unsupported) {
-                r.addHeader(headers.createUnsupportedHeader(tag));
+            for (javax.sip.header.Header header : extra) {
+                r.addHeader(header);
             }
             provider.sendResponse(r);
             counters.responsesOut.increment();
+            return true;
         } catch (Exception e) {
             LOG.debug("call_id={} could not answer {} {}: {}", SipText.callId(request), status, request.getMethod(),
                     e.toString());
+            return false;
         }
     }
 

@@ -4,12 +4,10 @@ import io.callhook.config.CallhookConfig;
 
 import javax.sip.RequestEvent;
 import javax.sip.SipProvider;
-import javax.sip.header.HeaderFactory;
-import javax.sip.header.ToHeader;
-import javax.sip.message.MessageFactory;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 import java.net.InetAddress;
+import java.util.List;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
@@ -45,12 +43,11 @@ final class RequestLimits {
     private final IntSupplier liveTransactions;
     private final LongSupplier queueWaitMillis;
     private final IntervalLog log;
-    private final MessageFactory messages;
-    private final HeaderFactory headers;
+    private final Forwarder forwarder;
 
     RequestLimits(CallhookConfig.Limits limits, SourceRateLimit perSource, Predicate<InetAddress> trusted,
                   IntSupplier liveLegs, IntSupplier liveTransactions, LongSupplier queueWaitMillis, IntervalLog log,
-                  MessageFactory messages, HeaderFactory headers) {
+                  Forwarder forwarder) {
         this.limits = limits;
         this.perSource = perSource;
         this.trusted = trusted;
@@ -58,8 +55,7 @@ final class RequestLimits {
         this.liveTransactions = liveTransactions;
         this.queueWaitMillis = queueWaitMillis;
         this.log = log;
-        this.messages = messages;
-        this.headers = headers;
+        this.forwarder = forwarder;
     }
 
     /** True when the request may go on; false when it was answered 503 or dropped. */
@@ -120,17 +116,17 @@ final class RequestLimits {
 
     /** 503 with Retry-After, statelessly: nothing is kept for a refused request. */
     private void refuse(SipProvider provider, Request request) {
+        boolean sent;
         try {
-            Response r = messages.createResponse(Response.SERVICE_UNAVAILABLE, request);
-            r.setReasonPhrase("Service Unavailable"); // RFC 3261's spelling (the RI writes "unavailable")
-            ToHeader to = (ToHeader) r.getHeader(ToHeader.NAME);
-            if (to != null && to.getTag() == null) {
-                to.setTag(REFUSAL_TAG + Branches.fresh().substring(Branches.OURS.length()));
-            }
-            r.addHeader(headers.createRetryAfterHeader((int) Math.max(1, limits.retryAfter().toSeconds())));
-            provider.sendResponse(r);
-        } catch (Exception e) {
-            log.hit("refusal_not_sent", "could not send a 503 for {}: {}", request.getMethod(), e.toString());
+            // "Service Unavailable": RFC 3261's spelling (the RI writes "unavailable")
+            sent = forwarder.respondStatelessly(provider, request, Response.SERVICE_UNAVAILABLE, "Service Unavailable",
+                    REFUSAL_TAG, List.of(forwarder.headers.createRetryAfterHeader(
+                            (int) Math.max(1, limits.retryAfter().toSeconds()))));
+        } catch (javax.sip.InvalidArgumentException e) {
+            sent = false;
+        }
+        if (!sent) {
+            log.hit("refusal_not_sent", "could not send a 503 for {}", request.getMethod());
         }
     }
 

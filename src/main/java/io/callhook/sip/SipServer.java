@@ -116,8 +116,7 @@ public final class SipServer implements AutoCloseable {
                             limitSettings.retryAfter(), MAX_RATE_LIMITED_SOURCES, System::nanoTime);
             IntervalLog limitLog = new IntervalLog(LoggerFactory.getLogger(RequestLimits.class), Duration.ofSeconds(60));
             RequestLimits limits = new RequestLimits(limitSettings, perSource, admission::isTrusted, tracker::liveLegs,
-                    () -> liveTransactions(stack), BoundedDatagramQueue::waitedMillis, limitLog, forwarder.messages,
-                    forwarder.headers);
+                    () -> liveTransactions(stack), BoundedDatagramQueue::waitedMillis, limitLog, forwarder);
             SourceRateLimit perSourcePackets = limitSettings.perSourcePackets() == 0 ? null
                     : new SourceRateLimit(limitSettings.perSourcePackets(), 2 * limitSettings.perSourcePackets(),
                             limitSettings.retryAfter(), MAX_RATE_LIMITED_SOURCES, System::nanoTime);
