@@ -2,6 +2,7 @@ package io.callhook.e2e;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -50,9 +51,10 @@ final class RawExchange implements AutoCloseable {
         DatagramSocket sameSourcePort = new DatagramSocket(new InetSocketAddress(LOOPBACK, socket.getLocalPort()));
         x.sockets.add(sameSourcePort);
         x.readDatagrams(sameSourcePort);
+        OutputStream out = socket.getOutputStream(); // taken before the reader starts: see readStream
         x.readStream(socket);
-        socket.getOutputStream().write(TopVia.pointAt(message, "TCP", socket.getLocalPort(), ".tcp-" + name));
-        socket.getOutputStream().flush();
+        out.write(TopVia.pointAt(message, "TCP", socket.getLocalPort(), ".tcp-" + name));
+        out.flush();
         return x;
     }
 
@@ -75,7 +77,10 @@ final class RawExchange implements AutoCloseable {
         daemon(() -> {
             StringBuilder text = new StringBuilder();
             byte[] buffer = new byte[65_535];
-            try (InputStream in = socket.getInputStream()) {
+            // Not closed here: closing a socket's stream closes the socket, and the proxy may close the
+            // connection (and this thread see the end) before tcp() has finished writing.
+            try {
+                InputStream in = socket.getInputStream();
                 int n;
                 while ((n = in.read(buffer)) >= 0) {
                     text.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
