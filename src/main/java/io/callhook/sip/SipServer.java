@@ -16,6 +16,7 @@ import javax.sip.SipStack;
 import javax.sip.address.AddressFactory;
 import javax.sip.address.SipURI;
 import gov.nist.javax.sip.ListeningPointImpl;
+import gov.nist.javax.sip.stack.SIPTransactionStack;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -129,6 +130,7 @@ public final class SipServer implements AutoCloseable {
             for (SipProvider provider : providers.values()) {
                 provider.addSipListener(listener);
             }
+            ((SIPTransactionStack) stack).sipMessageValves.add(new StrayResponses((SIPTransactionStack) stack, listener));
             StackWatchdog watchdog = new StackWatchdog(calls, udpQueues, SIP_THREADS, StackWatchdog.DEFAULT_STUCK_AFTER);
             stack.start();
             timers.scheduleWithFixedDelay(guard(proxy.recentInvites()::sweep), 5, 5, TimeUnit.SECONDS);
