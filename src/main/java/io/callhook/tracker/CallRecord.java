@@ -19,6 +19,12 @@ final class CallRecord {
     Instant quietSince;
     /** Set once the sweep has dropped the record; a late signal then starts a fresh record. */
     boolean removed;
+    /**
+     * Epoch millis before which the sweep has nothing to do here (no confirmed leg reaches
+     * max_call_duration, the linger has not run out). Written under the monitor, read by the sweep
+     * without it, so that one pass over tens of thousands of quiet calls costs a read per call.
+     */
+    volatile long sweepDueAt = Long.MAX_VALUE;
 
     CallRecord(String callId) {
         this.callId = callId;

@@ -91,6 +91,7 @@ public final class CallTracker {
         for (CallRecord record : calls.values()) {
             synchronized (record) {
                 record.quietSince = record.hasLiveLegs() ? null : now;
+                reschedule(record);
             }
         }
     }
@@ -146,7 +147,11 @@ public final class CallTracker {
      */
     public void sweep() {
         Instant now = clock.instant();
+        long nowMillis = now.toEpochMilli();
         for (CallRecord record : calls.values()) {
+            if (record.sweepDueAt > nowMillis) {
+                continue; // most calls: nothing due, and no lock taken
+            }
             synchronized (record) {
                 for (Leg leg : List.copyOf(record.legsByBranch.values())) {
                     if (leg.state() == LegState.CONFIRMED
@@ -226,7 +231,27 @@ public final class CallTracker {
                 record.quietSince = clock.instant();
             }
         }
+        reschedule(record);
         step.transition().ifPresent(t -> publish(record, after, t));
+    }
+
+    /** Sets when the sweep next has something to do with the record (under its monitor). */
+    private void reschedule(CallRecord record) {
+        long due = record.quietSince == null ? Long.MAX_VALUE : epochMillis(record.quietSince.plus(linger));
+        for (Leg leg : record.legsByBranch.values()) {
+            if (leg.state() == LegState.CONFIRMED && leg.confirmedAt() != null) {
+                due = Math.min(due, epochMillis(leg.confirmedAt().plus(maxCallDuration)));
+            }
+        }
+        record.sweepDueAt = due;
+    }
+
+    private static long epochMillis(Instant at) {
+        try {
+            return at.toEpochMilli();
+        } catch (ArithmeticException farFuture) {
+            return Long.MAX_VALUE;
+        }
     }
 
     private void publish(CallRecord record, Leg leg, Transition t) {
