@@ -8,16 +8,14 @@ import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
 
 /**
@@ -29,9 +27,9 @@ import java.util.function.LongConsumer;
  * <h2>How a run goes</h2>
  * A run is a chain of writes on the store's single writer, so it never races it: each write
  * deletes at most {@link #CHUNK} of the oldest such events inside the writer's group commit, and the
- * next one is queued only after that commit, behind whatever arrived meanwhile, so appends wait for
- * one chunk at most. The run ends with a chunk that found less than a full one (or when the writer
- * closes), and logs one INFO line if it deleted anything.
+ * next one is queued {@link #PAUSE} after that commit, so appends wait for one chunk at most and
+ * commit normally in between. The run ends with a chunk that found less than a full one (or when
+ * the writer closes), and logs one INFO line if it deleted anything.
  *
  * <p>The delivery with the highest queue {@code position} is never deleted: new positions are the
  * highest + 1, and the dispatcher and the outbox's cursor rely on positions never going back.
@@ -41,14 +39,20 @@ import java.util.function.LongConsumer;
  *
  * <h2>Threading</h2>
  * {@link #prune} from any thread (callhook's housekeeping thread): it only queues a write. The
- * chunks run on the writer thread; {@code pruned} is called there after each commit.
+ * chunks run on the writer thread; {@code pruned} is called there after each commit; the next chunk
+ * is queued from the JDK's delayed executor.
  */
 public final class OutboxPruner {
 
     private static final Logger LOG = LoggerFactory.getLogger(OutboxPruner.class);
 
-    /** Events per write: about 5,000 × 3 row deletions, tens of milliseconds of the writer's time. */
-    static final int CHUNK = 5_000;
+    /**
+     * Events per write. Measured on the 2-core box under load: 2,000 take 40–100 ms of the writer
+     * (delete + commit), 5,000 take 200–500 ms; the writes queued meanwhile wait that long.
+     */
+    static final int CHUNK = 2_000;
+    /** Between two chunks the writer only commits what else arrived, so a long run never monopolizes it. */
+    static final Duration PAUSE = Duration.ofMillis(50);
     /** The first run after start: soon, but after the start-up reads of pending rows. */
     public static final Duration FIRST_RUN = Duration.ofMinutes(1);
     /** Between runs: at hundreds of calls per second a run deletes a few hundred thousand events. */
@@ -113,7 +117,7 @@ public final class OutboxPruner {
         return current;
     }
 
-    /** One run: the cutoff it deletes before and what it did so far (writer thread after submit). */
+    /** One run: its cutoff and what it did so far (touched by one thread at a time: writer, then delayed executor). */
     private final class Run {
         final String cutoff;
         final CompletableFuture<Long> done = new CompletableFuture<>();
@@ -131,6 +135,15 @@ public final class OutboxPruner {
                         (System.nanoTime() - startedNanos) / 1_000_000);
             }
             done.complete(events);
+        }
+    }
+
+    /** Queues the run's next chunk, unless the writer is closing (a prune never delays a stop). */
+    private void next(Run run) {
+        if (writer.closing()) {
+            run.finish();
+        } else {
+            writer.submit(new Chunk(run));
         }
     }
 
@@ -160,8 +173,8 @@ public final class OutboxPruner {
             if (deleted > 0) {
                 pruned.accept(deleted);
             }
-            if (deleted == chunk && !writer.closing()) {
-                writer.submit(new Chunk(run));
+            if (deleted == chunk) {
+                CompletableFuture.delayedExecutor(PAUSE.toMillis(), TimeUnit.MILLISECONDS).execute(() -> next(run));
             } else {
                 run.finish();
             }
@@ -176,47 +189,36 @@ public final class OutboxPruner {
     /**
      * Deletes up to {@code limit} delivered events settled before {@code cutoff}, oldest first, with
      * their delivery and attempt rows (children first: the file enforces foreign keys). All or
-     * nothing, inside the caller's transaction.
+     * nothing, inside the caller's transaction. Set-based through a temp table of the chosen ids:
+     * about three times faster than a statement per row (OutboxPruneBenchmark).
      *
      * @return how many events were deleted
      */
     static int deleteOldest(Connection c, String cutoff, int limit) throws SQLException {
-        List<Long> ids = new ArrayList<>();
-        try (PreparedStatement s = c.prepareStatement(OLDEST_DELIVERED)) {
-            s.setString(1, cutoff);
-            s.setInt(2, limit);
-            try (ResultSet r = s.executeQuery()) {
-                while (r.next()) {
-                    ids.add(r.getLong(1));
-                }
-            }
-        }
-        if (ids.isEmpty()) {
-            return 0;
-        }
-        try (Statement savepoint = c.createStatement()) {
-            savepoint.execute("SAVEPOINT prune");
+        try (Statement s = c.createStatement()) {
+            s.execute("SAVEPOINT prune");
             try {
-                deleteEach(c, "DELETE FROM attempt WHERE event_id = ?", ids);
-                deleteEach(c, "DELETE FROM delivery WHERE event_id = ?", ids);
-                deleteEach(c, "DELETE FROM event WHERE id = ?", ids);
-                savepoint.execute("RELEASE prune");
+                s.execute("CREATE TEMP TABLE IF NOT EXISTS prune_ids (id INTEGER PRIMARY KEY)");
+                s.execute("DELETE FROM temp.prune_ids");
+                int chosen;
+                try (PreparedStatement choose = c.prepareStatement("INSERT INTO temp.prune_ids " + OLDEST_DELIVERED)) {
+                    choose.setString(1, cutoff);
+                    choose.setInt(2, limit);
+                    chosen = choose.executeUpdate();
+                }
+                if (chosen > 0) {
+                    s.execute("DELETE FROM attempt WHERE event_id IN (SELECT id FROM temp.prune_ids)");
+                    s.execute("DELETE FROM delivery WHERE event_id IN (SELECT id FROM temp.prune_ids)");
+                    s.execute("DELETE FROM event WHERE id IN (SELECT id FROM temp.prune_ids)");
+                    s.execute("DELETE FROM temp.prune_ids");
+                }
+                s.execute("RELEASE prune");
+                return chosen;
             } catch (SQLException | RuntimeException e) {
-                savepoint.execute("ROLLBACK TO prune");
-                savepoint.execute("RELEASE prune");
+                s.execute("ROLLBACK TO prune");
+                s.execute("RELEASE prune");
                 throw e;
             }
-        }
-        return ids.size();
-    }
-
-    private static void deleteEach(Connection c, String sql, List<Long> ids) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(sql)) {
-            for (long id : ids) {
-                s.setLong(1, id);
-                s.addBatch();
-            }
-            s.executeBatch();
         }
     }
 }

@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -168,6 +169,23 @@ class OutboxPrunerTest {
         assertThat(rig.count("SELECT count(*) FROM attempt")).isEqualTo(1);
         assertThat(messages()).singleElement().asString()
                 .startsWith("outbox pruned events=30 older_than=2025-01-02T12:00:00.000Z chunks=5 ms=");
+    }
+
+    @Test
+    void eventsStoredAndDeliveredWhileARunGoesOnAreNotTouched() throws Exception {
+        deliver("old-", 40, FAST_RETRY);
+        clock.advance(Duration.ofDays(8));
+        rig.writer.flush(WAIT);
+
+        CompletableFuture<Long> run = pruner(KEEP, new CopyOnWriteArrayList<>(), 5).prune(); // 8 chunks, 50 ms apart
+        deliver("new-", 20, FAST_RETRY);
+        long deleted = run.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        rig.writer.flush(WAIT);
+
+        assertThat(deleted).isEqualTo(40);
+        assertThat(rows("SELECT e.call_id || ' ' || d.status FROM event e JOIN delivery d ON d.event_id = e.id "
+                + "ORDER BY d.position")).hasSize(20).allMatch(r -> r.matches("new-\\d+ delivered"));
+        assertThat(rig.count("SELECT count(*) FROM attempt")).isEqualTo(20);
     }
 
     @Test
