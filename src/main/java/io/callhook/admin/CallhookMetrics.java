@@ -27,6 +27,7 @@ import java.util.function.Supplier;
  *   <li>{@code callhook_events_emitted_total{org,state}} — events handed to delivery</li>
  *   <li>{@code callhook_events_delivered_total{org}}, {@code callhook_events_retried_total{org}}
  *       (attempts after the first), {@code callhook_events_dead_total{org}}</li>
+ *   <li>{@code callhook_outbox_pruned_total} — delivered events deleted by outbox retention</li>
  *   <li>{@code callhook_delivery_latency_seconds{org,outcome}} — histogram of one webhook attempt,
  *       request started → response or failure</li>
  *   <li>gauges registered by the app: legs by state, calls, SIP transactions, pending events …</li>
@@ -50,6 +51,8 @@ public final class CallhookMetrics implements DeliveryListener, AutoCloseable {
     private final Map<String, Counter> dead = new ConcurrentHashMap<>();
     private final Map<String, Timer> latency = new ConcurrentHashMap<>();
     private final JvmGcMetrics gc = new JvmGcMetrics();
+    private final Counter pruned = Counter.builder("callhook.outbox.pruned")
+            .description("delivered events deleted from the outbox after outbox.keep_delivered").register(registry);
 
     public CallhookMetrics() {
         new JvmMemoryMetrics().bindTo(registry);
@@ -65,6 +68,11 @@ public final class CallhookMetrics implements DeliveryListener, AutoCloseable {
         emitted.computeIfAbsent(org + '\u0000' + state, k -> Counter.builder("callhook.events.emitted")
                 .description("events handed to delivery").tag("org", org).tag("state", state)
                 .register(registry)).increment();
+    }
+
+    /** The outbox deleted {@code events} delivered events (store writer thread). */
+    public void pruned(long events) {
+        pruned.increment(events);
     }
 
     /** A gauge read at each scrape. */

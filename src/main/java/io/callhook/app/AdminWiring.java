@@ -73,6 +73,11 @@ final class AdminWiring implements AutoCloseable {
         };
     }
 
+    /** Hears how many delivered events the outbox pruned (one call per committed chunk); a no-op when off. */
+    java.util.function.LongConsumer pruned() {
+        return metrics == null ? events -> {} : metrics::pruned;
+    }
+
     /** {@code sink}, counting each event it is handed (per organization and state), when on. */
     LegEventSink counting(LegEventSink sink) {
         if (metrics == null) {

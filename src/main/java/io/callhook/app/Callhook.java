@@ -5,6 +5,7 @@ import io.callhook.config.CallhookConfig;
 import io.callhook.delivery.DeliveryListener;
 import io.callhook.delivery.Dispatcher;
 import io.callhook.delivery.Outbox;
+import io.callhook.delivery.OutboxPruner;
 import io.callhook.delivery.Transport;
 import io.callhook.delivery.netty.NettyTransport;
 import io.callhook.directory.Organization;
@@ -117,6 +118,7 @@ public final class Callhook implements AutoCloseable {
         Outbox outbox = new Outbox(writer, connection, clock, new WebhookRoutes(directory));
         Transport transport = new NettyTransport();
         AdminWiring admin = AdminWiring.prepare(config.admin()); // issue 7: metrics hear delivery and events
+        OutboxPruner pruner = new OutboxPruner(writer, clock, config.outbox().keepDelivered(), admin.pruned());
         Dispatcher dispatcher = new Dispatcher(transport, clock, outbox,
                 DeliveryListener.all(outbox, admin.listener(listener)),
                 tuning.perOrganization(), () -> ThreadLocalRandom.current().nextDouble());
@@ -145,6 +147,10 @@ public final class Callhook implements AutoCloseable {
         });
         housekeeping.scheduleWithFixedDelay(guard("leg sweep", tracker::sweep), 1, 1, TimeUnit.SECONDS);
         housekeeping.scheduleWithFixedDelay(guard("directory reload", () -> reload(directory)), 2, 2, TimeUnit.SECONDS);
+        if (config.outbox().prunes()) { // outbox.keep_delivered: the pruner only queues writes, its chunks run on the writer
+            housekeeping.scheduleWithFixedDelay(guard("outbox prune", pruner::prune),
+                    OutboxPruner.FIRST_RUN.toSeconds(), OutboxPruner.INTERVAL.toSeconds(), TimeUnit.SECONDS);
+        }
         Callhook callhook = new Callhook(lock, writer, transport, dispatcher, tracker, sip, housekeeping, admin);
         // --- issue 7: admin endpoints start last (stop first), then the startup line ---
         try {

@@ -108,7 +108,23 @@ public record CallhookConfig(Sip sip, DirectorySettings directory, Outbox outbox
         }
     }
 
-    public record Outbox(Path path) {}
+    /**
+     * @param path          the SQLite file
+     * @param keepDelivered delivered events settled longer ago than this are pruned; zero keeps them forever
+     */
+    public record Outbox(Path path, Duration keepDelivered) {
+        public static final Duration DEFAULT_KEEP_DELIVERED = Duration.ofDays(7);
+
+        /** With the default retention of delivered events. */
+        public Outbox(Path path) {
+            this(path, DEFAULT_KEEP_DELIVERED);
+        }
+
+        /** True when delivered events are pruned at all. */
+        public boolean prunes() {
+            return !keepDelivered.isZero();
+        }
+    }
 
     /** @param listen host:port of /health and /metrics, or null when disabled */
     public record Admin(String listen) {}

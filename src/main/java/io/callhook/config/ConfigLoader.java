@@ -158,8 +158,22 @@ public final class ConfigLoader {
     }
 
     private static Outbox outbox(YamlNode outbox) {
-        outbox.allowKeys("path");
-        return new Outbox(outbox.get("path").filePath().orElse(DEFAULT_OUTBOX_PATH));
+        outbox.allowKeys("path", "keep_delivered");
+        return new Outbox(outbox.get("path").filePath().orElse(DEFAULT_OUTBOX_PATH),
+                keepDelivered(outbox.get("keep_delivered")));
+    }
+
+    /** A duration like {@code 7d}, or {@code 0} (any zero duration): delivered events are kept forever. */
+    private static Duration keepDelivered(YamlNode node) {
+        Duration absent = Outbox.DEFAULT_KEEP_DELIVERED;
+        return node.text().map(String::strip).map(t -> {
+            try {
+                return Durations.parse(t.equals("0") ? "0s" : t);
+            } catch (IllegalArgumentException e) {
+                node.problem(e.getMessage() + ", or 0 to keep delivered events forever");
+                return absent;
+            }
+        }).orElse(absent);
     }
 
     private static Admin admin(YamlNode admin) {

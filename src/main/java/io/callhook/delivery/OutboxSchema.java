@@ -45,6 +45,13 @@ final class OutboxSchema {
     static final String DELIVERY_ORG_QUEUE =
             "CREATE INDEX IF NOT EXISTS delivery_org_queue ON delivery (org, status, position)";
 
+    /**
+     * What {@link OutboxPruner} searches: delivered rows by settle time. Partial, so appends
+     * (pending rows) never touch it; created on existing files at their next start.
+     */
+    static final String DELIVERED_BY_SETTLED_AT =
+            "CREATE INDEX IF NOT EXISTS delivery_delivered_by_settled_at ON delivery (settled_at) WHERE status = 'delivered'";
+
     static final String ATTEMPT = """
             CREATE TABLE IF NOT EXISTS attempt (
               id          INTEGER PRIMARY KEY,
@@ -61,7 +68,7 @@ final class OutboxSchema {
     private OutboxSchema() {}
 
     static void create(Connection c) throws SQLException {
-        SqliteFile.apply(c, EVENT, EVENT_BY_CALL, DELIVERY, DELIVERY_QUEUE, DELIVERY_ORG_QUEUE, ATTEMPT,
-                ATTEMPT_BY_EVENT);
+        SqliteFile.apply(c, EVENT, EVENT_BY_CALL, DELIVERY, DELIVERY_QUEUE, DELIVERY_ORG_QUEUE,
+                DELIVERED_BY_SETTLED_AT, ATTEMPT, ATTEMPT_BY_EVENT);
     }
 }

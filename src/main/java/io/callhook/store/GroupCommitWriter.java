@@ -85,7 +85,11 @@ public final class GroupCommitWriter implements AutoCloseable {
         queue.add(write);
     }
 
-    /** Writes queued so far and not yet committed. */
+    /** True once {@link #close} began: work that queues more of itself (a prune) should stop. */
+    public boolean closing() {
+        return stopping;
+    }
+
     /**
      * Why the store cannot take writes right now (the last commit failed, or the writer thread
      * stopped while it should run), for {@code /health}; empty while it commits.
@@ -101,6 +105,7 @@ public final class GroupCommitWriter implements AutoCloseable {
         return java.util.Optional.empty();
     }
 
+    /** Writes queued so far and not yet committed. */
     public int queued() {
         return queue.size();
     }
