@@ -87,7 +87,7 @@ sed 's/<recv response="180">/<recv response="180" rtd="true">/; s/<recv response
 cp sipp-scenarios/incoming_device.xml "$WORK/device.xml"
 
 # --- the HTTPS receiver (test-scope main: a real HTTPS server that counts) ---
-java -cp "target/test-classes:$JAR" io.callhook.bench.BenchReceiver "$WORK" 2 > "$WORK/receiver.out" 2>&1 &
+java -cp "target/test-classes:$JAR" io.callhook.bench.BenchReceiver "$WORK" "${RECEIVER_THREADS:-2}" > "$WORK/receiver.out" 2>&1 &
 PIDS+=($!)
 wait_for 30 test -s "$WORK/receiver-url" || { echo "bench: receiver did not start" >&2; cat "$WORK/receiver.out"; exit 1; }
 RECEIVER_URL=$(cat "$WORK/receiver-url")
@@ -120,6 +120,8 @@ sip:
   trusted_peers: ["127.0.0.1/32"]
 directory:
   file: $WORK/directory.yaml
+outbox:
+  path: $WORK/outbox.db
 admin:
   listen: "127.0.0.1:$ADMIN_PORT"
 YAML

@@ -8,6 +8,7 @@ import io.callhook.call.LegKey;
 import io.callhook.call.LegState;
 import io.callhook.call.Party;
 import io.callhook.call.TerminationReason;
+import io.callhook.store.CachedStatements;
 import io.callhook.store.GroupCommitWriter;
 import io.callhook.store.SqliteFile;
 import io.callhook.store.Timestamps;
@@ -15,7 +16,6 @@ import io.callhook.tracker.LegStore;
 import io.callhook.tracker.TrackerSnapshot;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -60,6 +60,7 @@ final class LegJournal implements LegStore {
             )""";
 
     private final GroupCommitWriter writer;
+    private final CachedStatements statements = new CachedStatements(); // writer thread only
 
     LegJournal(GroupCommitWriter writer) {
         this.writer = writer;
@@ -132,12 +133,7 @@ final class LegJournal implements LegStore {
         return new TrackerSnapshot(legs, seqs);
     }
 
-    private static void execute(Connection c, String sql, Object... args) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                s.setObject(i + 1, args[i]);
-            }
-            s.executeUpdate();
-        }
+    private void execute(Connection c, String sql, Object... args) throws SQLException {
+        statements.update(c, sql, args);
     }
 }

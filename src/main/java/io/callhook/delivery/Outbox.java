@@ -1,5 +1,6 @@
 package io.callhook.delivery;
 
+import io.callhook.store.CachedStatements;
 import io.callhook.store.GroupCommitWriter;
 import io.callhook.store.Participant;
 import io.callhook.store.Timestamps;
@@ -60,6 +61,8 @@ public final class Outbox implements DeliveryListener, Backlog, Participant {
             """;
 
     private final GroupCommitWriter writer;
+    /** The writer's prepared statements for the marks (writer thread only). */
+    private final CachedStatements statements = new CachedStatements();
     private final Clock clock;
     private final Routes routes;
     private volatile DeliveryFeed feed;
@@ -124,22 +127,21 @@ public final class Outbox implements DeliveryListener, Backlog, Participant {
     @Override
     public void attempted(PendingEvent event, Attempt attempt) {
         writer.submit(new Mark("attempt " + event.webhookId(), c -> {
-            try (PreparedStatement s = c.prepareStatement("""
+            PreparedStatement s = statements.get(c, """
                     INSERT INTO attempt (event_id, number, started_at, duration_ms, http_status, error)
-                    SELECT id, ?, ?, ?, ?, ? FROM event WHERE webhook_id = ?""")) {
-                s.setInt(1, attempt.number());
-                s.setString(2, Timestamps.format(attempt.startedAt()));
-                s.setLong(3, attempt.duration().toMillis());
-                if (attempt.outcome() instanceof Attempt.Answered a) {
-                    s.setInt(4, a.result().status());
-                    s.setNull(5, java.sql.Types.VARCHAR);
-                } else {
-                    s.setNull(4, java.sql.Types.INTEGER);
-                    s.setString(5, ((Attempt.Failed) attempt.outcome()).error());
-                }
-                s.setString(6, event.webhookId());
-                s.executeUpdate();
+                    SELECT id, ?, ?, ?, ?, ? FROM event WHERE webhook_id = ?""");
+            s.setInt(1, attempt.number());
+            s.setString(2, Timestamps.format(attempt.startedAt()));
+            s.setLong(3, attempt.duration().toMillis());
+            if (attempt.outcome() instanceof Attempt.Answered a) {
+                s.setInt(4, a.result().status());
+                s.setNull(5, java.sql.Types.VARCHAR);
+            } else {
+                s.setNull(4, java.sql.Types.INTEGER);
+                s.setString(5, ((Attempt.Failed) attempt.outcome()).error());
             }
+            s.setString(6, event.webhookId());
+            s.executeUpdate();
             update(c, "UPDATE delivery SET attempts = ?, last_status = ? WHERE event_id = "
                     + "(SELECT id FROM event WHERE webhook_id = ?) AND status = 'pending'",
                     attempt.number(), attempt.status(), event.webhookId());
@@ -323,19 +325,14 @@ public final class Outbox implements DeliveryListener, Backlog, Participant {
         }
     }
 
-    private static void markDead(Connection c, String webhookId, String reason, Instant now) throws SQLException {
+    private void markDead(Connection c, String webhookId, String reason, Instant now) throws SQLException {
         update(c, "UPDATE delivery SET status = 'dead', dead_reason = ?, settled_at = ?, next_attempt_at = NULL "
                 + "WHERE event_id = (SELECT id FROM event WHERE webhook_id = ?) AND status = 'pending'",
                 reason, Timestamps.format(now), webhookId);
     }
 
-    private static void update(Connection c, String sql, Object... args) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                s.setObject(i + 1, args[i]);
-            }
-            s.executeUpdate();
-        }
+    private void update(Connection c, String sql, Object... args) throws SQLException {
+        statements.update(c, sql, args);
     }
 
     /** Stores one event and its pending delivery, at the next queue position. */
