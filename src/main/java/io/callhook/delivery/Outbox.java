@@ -16,9 +16,11 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -335,9 +337,22 @@ public final class Outbox implements DeliveryListener, Backlog, Participant {
         statements.update(c, sql, args);
     }
 
-    /** Stores one event and its pending delivery, at the next queue position. */
+    /**
+     * Stores one event and its pending delivery, at the next queue position.
+     *
+     * <p>{@code webhook_id} is unique in the file, and ids are derived from the event's content
+     * ({@link WebhookIds}), so an id already present means either the same event appended twice
+     * (not stored again: it already has its delivery) or, should two different events ever get the
+     * same id, another event: this one is then stored and sent under {@link WebhookIds#insteadOf
+     * another id} rather than lost. Either case is logged, as neither happens when callers behave.
+     */
     private final class Append implements Write {
+        /** More would mean something other than chance makes ids collide: fail loudly instead of looping. */
+        private static final int MAX_OTHER_IDS = 3;
+
         private final PendingEvent event;
+        /** What the last {@link #apply} stored (maybe under another id), null when nothing. */
+        private PendingEvent stored;
 
         Append(PendingEvent event) {
             this.event = event;
@@ -345,46 +360,95 @@ public final class Outbox implements DeliveryListener, Backlog, Participant {
 
         @Override
         public void apply(Connection c) throws SQLException {
+            stored = null;
             Instant now = clock.instant();
-            long id;
-            try (PreparedStatement s = c.prepareStatement("""
-                    INSERT INTO event (webhook_id, org, call_id, seq_num, state, stored_at, body)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)""", Statement.RETURN_GENERATED_KEYS)) {
-                s.setString(1, event.webhookId());
-                s.setString(2, event.organizationId());
-                s.setString(3, event.callId());
-                s.setLong(4, event.seqNum());
-                s.setString(5, event.state());
-                s.setString(6, Timestamps.format(now));
-                s.setBytes(7, event.body());
-                s.executeUpdate();
-                try (ResultSet keys = s.getGeneratedKeys()) {
-                    keys.next();
-                    id = keys.getLong(1);
+            PendingEvent candidate = event;
+            OptionalLong id = insertEvent(c, candidate, now);
+            for (int other = 0; id.isEmpty(); other++) {
+                String holder = describeHolder(c, candidate);
+                if (holder == null) {
+                    LOG.warn("outbox: event call_id={} seq={} org={} webhook_id={} is already stored: not stored twice",
+                            event.callId(), event.seqNum(), event.organizationId(), candidate.webhookId());
+                    return;
                 }
+                if (other == MAX_OTHER_IDS) {
+                    throw new SQLException("webhook_id " + candidate.webhookId() + " and " + MAX_OTHER_IDS
+                            + " ids derived from it are taken by other events");
+                }
+                String instead = WebhookIds.insteadOf(candidate.webhookId());
+                LOG.warn("outbox: webhook_id {} already names another event ({}); event call_id={} seq={} org={} "
+                                + "is stored and sent as webhook_id {}", candidate.webhookId(), holder, event.callId(),
+                        event.seqNum(), event.organizationId(), instead);
+                candidate = new PendingEvent(event.organizationId(), event.callId(), event.seqNum(), event.state(),
+                        event.body(), event.endpoint(), event.retry(), instead);
+                id = insertEvent(c, candidate, now);
             }
             long position = nextPosition++;
             try (PreparedStatement s = c.prepareStatement("""
                     INSERT INTO delivery (event_id, org, endpoint_url, status, position, enqueued_at)
                     VALUES (?, ?, ?, 'pending', ?, ?)""")) {
-                s.setLong(1, id);
-                s.setString(2, event.organizationId());
-                s.setString(3, event.endpoint().url().toString());
+                s.setLong(1, id.getAsLong());
+                s.setString(2, candidate.organizationId());
+                s.setString(3, candidate.endpoint().url().toString());
                 s.setLong(4, position);
                 s.setString(5, Timestamps.format(now));
                 s.executeUpdate();
             }
-            appended.add(new StoredDelivery(id, position, event, now, 0, null, null));
+            stored = candidate;
+            appended.add(new StoredDelivery(id.getAsLong(), position, candidate, now, 0, null, null));
         }
 
         @Override
         public void committed() {
-            pendingRows.incrementAndGet();
+            if (stored != null) {
+                pendingRows.incrementAndGet();
+            }
         }
 
         @Override
         public String describe() {
             return "append call_id=" + event.callId() + " seq=" + event.seqNum() + " org=" + event.organizationId();
+        }
+    }
+
+    /** Inserts the event row; empty when its webhook_id is already in the file. */
+    private static OptionalLong insertEvent(Connection c, PendingEvent event, Instant now) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("""
+                INSERT INTO event (webhook_id, org, call_id, seq_num, state, stored_at, body)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (webhook_id) DO NOTHING
+                RETURNING id""")) {
+            s.setString(1, event.webhookId());
+            s.setString(2, event.organizationId());
+            s.setString(3, event.callId());
+            s.setLong(4, event.seqNum());
+            s.setString(5, event.state());
+            s.setString(6, Timestamps.format(now));
+            s.setBytes(7, event.body());
+            try (ResultSet r = s.executeQuery()) {
+                return r.next() ? OptionalLong.of(r.getLong(1)) : OptionalLong.empty();
+            }
+        }
+    }
+
+    /**
+     * The event stored under {@code event}'s webhook_id, described for the log, when it is another
+     * event; null when it is this one (same organization, call, seq_num, state and body).
+     */
+    private static String describeHolder(Connection c, PendingEvent event) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(
+                "SELECT org, call_id, seq_num, state, body, stored_at FROM event WHERE webhook_id = ?")) {
+            s.setString(1, event.webhookId());
+            try (ResultSet r = s.executeQuery()) {
+                if (!r.next()) {
+                    throw new SQLException("webhook_id " + event.webhookId() + " conflicts but is not in the file");
+                }
+                boolean same = r.getString(1).equals(event.organizationId()) && r.getString(2).equals(event.callId())
+                        && r.getLong(3) == event.seqNum() && Objects.equals(r.getString(4), event.state())
+                        && Arrays.equals(r.getBytes(5), event.body());
+                return same ? null : "call_id=" + r.getString(2) + " seq=" + r.getLong(3) + " org=" + r.getString(1)
+                        + " stored_at=" + r.getString(6);
+            }
         }
     }
 

@@ -17,7 +17,8 @@ import java.util.Objects;
  * @param endpoint       where to POST them (and the signing secret); not stored: an event read back
  *                       from the outbox gets its organization's current endpoint
  * @param retry          how to retry when the endpoint does not take them
- * @param webhookId      the {@code webhook-id} header, see {@link WebhookIds#of}
+ * @param webhookId      the {@code webhook-id} header: computed once by {@link #of} and stored in the
+ *                       outbox, which sends it again (retries, restarts, replays) as stored
  */
 public record PendingEvent(String organizationId, String callId, long seqNum, String state, byte[] body,
                            Endpoint endpoint, RetryPolicy retry, String webhookId) {
@@ -31,10 +32,14 @@ public record PendingEvent(String organizationId, String callId, long seqNum, St
         Objects.requireNonNull(webhookId, "webhookId");
     }
 
-    /** An event whose {@code webhookId} is derived with {@link WebhookIds#of}. */
+    /**
+     * A new event, its {@code webhookId} derived with {@link WebhookIds#of} from the organization,
+     * Call-ID, seq_num and body (so a reused Call-ID still gives new ids).
+     */
     public static PendingEvent of(String organizationId, String callId, long seqNum, String state, byte[] body,
                                   Endpoint endpoint, RetryPolicy retry) {
+        Objects.requireNonNull(body, "body");
         return new PendingEvent(organizationId, callId, seqNum, state, body, endpoint, retry,
-                WebhookIds.of(organizationId, callId, seqNum));
+                WebhookIds.of(organizationId, callId, seqNum, body));
     }
 }

@@ -1,5 +1,6 @@
 package io.callhook.delivery;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -8,10 +9,17 @@ import java.util.Base64;
 /**
  * The Standard Webhooks {@code webhook-id} of an event.
  *
- * <p>Derived from what identifies the event (organization, Call-ID, seq_num) rather than drawn at
- * random, so that every retry, and every resend after a restart, carries the same id and receivers
- * can deduplicate at-least-once deliveries. Hashed so that no Call-ID leaks through the header.
- * Pure and thread-safe.
+ * <p>Computed once, when the event is made ({@link PendingEvent#of}), and stored with it in the
+ * outbox; every retry, every resend after a restart and every {@code outbox replay} reads the stored
+ * id, so receivers can deduplicate at-least-once deliveries on it.
+ *
+ * <p>Derived from the organization, the Call-ID, the seq_num and the event's exact JSON body. The
+ * body matters: a Call-ID is not unique forever. Once callhook forgets a call (32 s after its last
+ * leg ended) a device may reuse the Call-ID for a new call, whose seq_num starts again at 1; that
+ * event's body carries its own timestamp (at least those 32 s later) and branch_id, so its id
+ * differs from the old call's event with the same seq_num, and neither the outbox (one row per id)
+ * nor a deduplicating receiver takes it for a copy of the old one. Hashed, so no Call-ID leaks
+ * through the header. Pure and thread-safe.
  */
 public final class WebhookIds {
 
@@ -19,10 +27,35 @@ public final class WebhookIds {
 
     private WebhookIds() {}
 
-    /** {@code "msg_"} + the first 24 characters of base64url(SHA-256("org\ncallId\nseq")). */
-    public static String of(String organizationId, String callId, long seqNum) {
-        String key = organizationId + "\n" + callId + "\n" + seqNum;
-        byte[] hash = sha256().digest(key.getBytes(StandardCharsets.UTF_8));
+    /**
+     * {@code "msg_"} + the first 24 characters (144 bits) of base64url(SHA-256) over the organization,
+     * the Call-ID, the seq_num and the body, each field length-prefixed so no two different inputs
+     * read the same.
+     */
+    public static String of(String organizationId, String callId, long seqNum, byte[] body) {
+        MessageDigest digest = sha256();
+        field(digest, organizationId.getBytes(StandardCharsets.UTF_8));
+        field(digest, callId.getBytes(StandardCharsets.UTF_8));
+        digest.update(ByteBuffer.allocate(Long.BYTES).putLong(seqNum).array());
+        field(digest, body);
+        return format(digest.digest());
+    }
+
+    /**
+     * Another id, derived from one that the outbox already holds for a different event: what that
+     * event is stored (and sent) under instead, so that it is not lost. Calling it again on its own
+     * result gives yet another id.
+     */
+    static String insteadOf(String taken) {
+        return format(sha256().digest(("instead of\n" + taken).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static void field(MessageDigest digest, byte[] bytes) {
+        digest.update(ByteBuffer.allocate(Integer.BYTES).putInt(bytes.length).array());
+        digest.update(bytes);
+    }
+
+    private static String format(byte[] hash) {
         return "msg_" + Base64.getUrlEncoder().withoutPadding().encodeToString(hash).substring(0, ID_CHARS);
     }
 

@@ -79,8 +79,8 @@ class DispatcherTest {
         assertThat(posts).extracting(HttpsSink.Received::body)
                 .containsExactly(body("call-a", 1), body("call-a", 1), body("call-a", 2), body("call-a", 3));
         assertThat(posts.get(0).header("webhook-id")).isEqualTo(posts.get(1).header("webhook-id"))
-                .isEqualTo(WebhookIds.of("org-1", "call-a", 1));
-        assertThat(posts.get(2).header("webhook-id")).isEqualTo(WebhookIds.of("org-1", "call-a", 2));
+                .isEqualTo(webhookId("org-1", "call-a", 1));
+        assertThat(posts.get(2).header("webhook-id")).isEqualTo(webhookId("org-1", "call-a", 2));
         assertThat(rig.dispatcher.inFlightCalls()).isZero();
         assertThat(rig.dispatcher.pendingEvents()).isZero();
     }
@@ -92,7 +92,7 @@ class DispatcherTest {
         HttpsSink.Received post = sink.awaitPosts(1, WAIT).get(0);
         assertThat(post.header("content-type")).isEqualTo("application/json");
         assertThat(post.header("user-agent")).isEqualTo("callhook/dev");
-        assertThat(post.header("webhook-id")).isEqualTo(WebhookIds.of("org-1", "call-h", 1));
+        assertThat(post.header("webhook-id")).isEqualTo(webhookId("org-1", "call-h", 1));
         assertThat(post.header("webhook-timestamp")).isEqualTo(Long.toString(clock.instant().getEpochSecond()));
         assertThat(post.header("webhook-signature")).as("no secret, no signature").isNull();
     }
@@ -285,7 +285,7 @@ class DispatcherTest {
 
     @Test
     void theSameCallIdInAnotherOrganizationIsAnotherLane() throws Exception {
-        sink.answer(r -> HttpsSink.Reply.status(r.header("webhook-id").equals(WebhookIds.of("org-1", "shared", 1)) ? 500 : 200));
+        sink.answer(r -> HttpsSink.Reply.status(r.header("webhook-id").equals(webhookId("org-1", "shared", 1)) ? 500 : 200));
 
         rig.append(event("org-1", "shared", 1, FAST_RETRY));
         rig.append(event("org-2", "shared", 1, FAST_RETRY));
@@ -421,6 +421,11 @@ class DispatcherTest {
         Endpoint endpoint = new Endpoint(sink.url(), caFile, Duration.ofSeconds(10));
         return PendingEvent.of(org, callId, seq, "CONFIRMED", body(callId, seq).getBytes(StandardCharsets.UTF_8),
                 endpoint, retry);
+    }
+
+    /** The webhook-id of {@link #event}'s event. */
+    static String webhookId(String org, String callId, long seq) {
+        return WebhookIds.of(org, callId, seq, body(callId, seq).getBytes(StandardCharsets.UTF_8));
     }
 
     static String body(String callId, long seq) {

@@ -27,6 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class OutboxTest {
 
     private static final Duration WAIT = Recorder.WAIT;
+    private static final byte[] EMPTY_JSON = {'{', '}'};
     private static final RetryPolicy FAST_RETRY = new RetryPolicy(List.of(Duration.ofMillis(50)), Duration.ofHours(1), 0);
 
     @TempDir
@@ -81,7 +82,7 @@ class OutboxTest {
                     "SELECT body, webhook_id, org, call_id, seq_num, state FROM event");
             assertThat(r.next()).isTrue();
             assertThat(r.getBytes(1)).isEqualTo(body);
-            assertThat(r.getString(2)).isEqualTo(WebhookIds.of("org-1", "call-x", 1));
+            assertThat(r.getString(2)).isEqualTo(WebhookIds.of("org-1", "call-x", 1, body));
             assertThat(r.getString(3) + " " + r.getString(4) + " " + r.getLong(5) + " " + r.getString(6))
                     .isEqualTo("org-1 call-x 1 EARLY");
         }
@@ -111,7 +112,8 @@ class OutboxTest {
         assertThat(recorder.nextMatching("delivered")).startsWith("delivered org-1/call-r/2 ");
         assertThat(recorder.nextMatching("delivered")).startsWith("delivered org-1/call-r/3 ");
         List<HttpsSink.Received> after = sink.posts().subList(before.size(), before.size() + 3);
-        assertThat(after.get(0).header("webhook-id")).isEqualTo(before.get(0).header("webhook-id"));
+        assertThat(before).as("every attempt before the restart").extracting(p -> p.header("webhook-id"))
+                .containsOnly(after.get(0).header("webhook-id"));
         assertThat(after).extracting(HttpsSink.Received::body).containsExactly(
                 DispatcherTest.body("call-r", 1), DispatcherTest.body("call-r", 2), DispatcherTest.body("call-r", 3));
     }
@@ -198,7 +200,7 @@ class OutboxTest {
         RetryPolicy short1 = new RetryPolicy(List.of(Duration.ofMillis(20)), Duration.ofMinutes(1), 0);
         rig = open(1_000);
         sink.answer(r -> HttpsSink.Reply.status(503));
-        rig.append(PendingEvent.of("org-1", "call-dead", 1, "EARLY", new byte[] {'{', '}'}, endpoint(), short1));
+        rig.append(PendingEvent.of("org-1", "call-dead", 1, "EARLY", EMPTY_JSON, endpoint(), short1));
         recorder.nextMatching("attempted org-1/call-dead/1");
         clock.advance(Duration.ofMinutes(2));
         recorder.nextMatching("dead org-1/call-dead/1");
@@ -209,14 +211,14 @@ class OutboxTest {
         int replayed;
         try (Connection c = SqliteFile.openExisting(file)) {
             assertThat(OutboxAdmin.list(c, "dead", new OutboxAdmin.Selection(null, "call-dead", null), 10))
-                    .extracting(OutboxAdmin.Entry::webhookId).containsExactly(WebhookIds.of("org-1", "call-dead", 1));
+                    .extracting(OutboxAdmin.Entry::webhookId).containsExactly(WebhookIds.of("org-1", "call-dead", 1, EMPTY_JSON));
             replayed = OutboxAdmin.replay(c, new OutboxAdmin.Selection(null, "call-dead", null), false, clock.instant());
         }
 
         assertThat(replayed).isEqualTo(1);
         assertThat(recorder.nextMatching("delivered")).startsWith("delivered org-1/call-dead/1 attempt=1");
         List<HttpsSink.Received> posts = sink.posts();
-        assertThat(posts.get(posts.size() - 1).header("webhook-id")).isEqualTo(WebhookIds.of("org-1", "call-dead", 1));
+        assertThat(posts.get(posts.size() - 1).header("webhook-id")).isEqualTo(WebhookIds.of("org-1", "call-dead", 1, EMPTY_JSON));
     }
 
     @Test
@@ -234,6 +236,86 @@ class OutboxTest {
 
         assertThat(rig.text("SELECT status || ': ' || dead_reason FROM delivery"))
                 .isEqualTo("dead: organization org-2 is no longer in the directory");
+    }
+
+    @Test
+    void aCallIdReusedForANewCallIsStoredAndDeliveredAgainUnderOtherWebhookIds() throws Exception {
+        // The tracker forgot the first call; the device's next call reuses its Call-ID, so seq_num is
+        // 1 again. Only the body (timestamp, branch) tells the two events apart.
+        byte[] firstCall = callEvent("z9hG4bK-first", "2025-01-01T12:00:00.000+00:00");
+        byte[] secondCall = callEvent("z9hG4bK-second", "2025-01-01T12:01:00.000+00:00");
+        try (LogLines log = LogLines.capture()) {
+            rig = open(1_000);
+            rig.append(PendingEvent.of("org-1", "reused@device", 1, "TRYING", firstCall, endpoint(), FAST_RETRY));
+            recorder.nextMatching("delivered org-1/reused@device/1");
+            rig.append(PendingEvent.of("org-1", "reused@device", 1, "TRYING", secondCall, endpoint(), FAST_RETRY));
+            recorder.nextMatching("delivered org-1/reused@device/1");
+
+            List<HttpsSink.Received> posts = sink.awaitPosts(2, WAIT);
+            assertThat(posts).extracting(HttpsSink.Received::body).containsExactly(
+                    new String(firstCall, StandardCharsets.UTF_8), new String(secondCall, StandardCharsets.UTF_8));
+            assertThat(posts.get(0).header("webhook-id")).isNotEqualTo(posts.get(1).header("webhook-id"));
+            rig.writer.flush(WAIT);
+            assertThat(rig.text("SELECT group_concat(d.status, ' ') FROM event e JOIN delivery d ON d.event_id = e.id"))
+                    .isEqualTo("delivered delivered");
+            assertThat(log.lines()).as("no write failed, nothing was refused").noneMatch(
+                    l -> l.startsWith("ERROR") || l.startsWith("WARN"));
+        }
+    }
+
+    @Test
+    void theSameEventAppendedTwiceIsStoredAndSentOnce() throws Exception {
+        PendingEvent event = event("org-1", "call-twice", 1);
+        try (LogLines log = LogLines.capture()) {
+            rig = open(1_000);
+            rig.append(event);
+            rig.append(event);
+            rig.append(event("org-1", "call-twice", 2));
+
+            // One lane, in order: had the copy been queued, it would be sent before seq 2.
+            recorder.nextMatching("delivered org-1/call-twice/2");
+            assertThat(sink.posts()).extracting(HttpsSink.Received::body).containsExactly(
+                    DispatcherTest.body("call-twice", 1), DispatcherTest.body("call-twice", 2));
+            rig.writer.flush(WAIT);
+            assertThat(rig.count("SELECT count(*) FROM event")).isEqualTo(2);
+            assertThat(rig.count("SELECT count(*) FROM delivery WHERE status = 'delivered'")).isEqualTo(2);
+            assertThat(rig.outbox.pendingRows()).isZero();
+            assertThat(log.lines()).noneMatch(l -> l.startsWith("ERROR"))
+                    .anyMatch(l -> l.startsWith("WARN") && l.contains("call_id=call-twice seq=1")
+                            && l.contains("already stored: not stored twice"));
+        }
+    }
+
+    @Test
+    void anotherEventUnderATakenWebhookIdIsStoredAndSentUnderAnotherOne() throws Exception {
+        PendingEvent first = event("org-1", "call-clash", 1);
+        String taken = first.webhookId();
+        PendingEvent other = new PendingEvent("org-1", "call-clash", 2, "TERMINATED",
+                DispatcherTest.body("call-clash", 2).getBytes(StandardCharsets.UTF_8), endpoint(), FAST_RETRY, taken);
+        try (LogLines log = LogLines.capture()) {
+            rig = open(1_000);
+            rig.append(first);
+            rig.append(other);
+
+            assertThat(recorder.nextMatching("delivered")).startsWith("delivered org-1/call-clash/1 ");
+            assertThat(recorder.nextMatching("delivered")).startsWith("delivered org-1/call-clash/2 ");
+            List<HttpsSink.Received> posts = sink.awaitPosts(2, WAIT);
+            assertThat(posts).extracting(p -> p.header("webhook-id") + " " + p.body()).containsExactly(
+                    taken + " " + DispatcherTest.body("call-clash", 1),
+                    WebhookIds.insteadOf(taken) + " " + DispatcherTest.body("call-clash", 2));
+            rig.writer.flush(WAIT);
+            assertThat(rig.text("SELECT group_concat(e.seq_num || ':' || e.webhook_id || ':' || d.status, ' ') "
+                    + "FROM event e JOIN delivery d ON d.event_id = e.id ORDER BY e.id"))
+                    .isEqualTo("1:" + taken + ":delivered 2:" + WebhookIds.insteadOf(taken) + ":delivered");
+            assertThat(log.lines()).noneMatch(l -> l.startsWith("ERROR")).anyMatch(l -> l.startsWith("WARN")
+                    && l.contains("webhook_id " + taken + " already names another event (call_id=call-clash seq=1")
+                    && l.contains("is stored and sent as webhook_id " + WebhookIds.insteadOf(taken)));
+        }
+    }
+
+    private static byte[] callEvent(String branchId, String timestamp) {
+        return ("{\"seq_num\":1,\"call_id\":\"reused@device\",\"branch_id\":\"" + branchId + "\",\"timestamp\":\""
+                + timestamp + "\",\"state\":\"TRYING\",\"direction\":\"OUTBOUND\"}").getBytes(StandardCharsets.UTF_8);
     }
 
     private void assertDeliveredInSeqOrderPerCall() throws Exception {
