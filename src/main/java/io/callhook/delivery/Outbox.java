@@ -384,16 +384,10 @@ public final class Outbox implements DeliveryListener, Backlog, Participant {
                 id = insertEvent(c, candidate, now);
             }
             long position = nextPosition++;
-            try (PreparedStatement s = c.prepareStatement("""
+            update(c, """
                     INSERT INTO delivery (event_id, org, endpoint_url, status, position, enqueued_at)
-                    VALUES (?, ?, ?, 'pending', ?, ?)""")) {
-                s.setLong(1, id.getAsLong());
-                s.setString(2, candidate.organizationId());
-                s.setString(3, candidate.endpoint().url().toString());
-                s.setLong(4, position);
-                s.setString(5, Timestamps.format(now));
-                s.executeUpdate();
-            }
+                    VALUES (?, ?, ?, 'pending', ?, ?)""", id.getAsLong(), candidate.organizationId(),
+                    candidate.endpoint().url().toString(), position, Timestamps.format(now));
             stored = candidate;
             appended.add(new StoredDelivery(id.getAsLong(), position, candidate, now, 0, null, null));
         }
@@ -412,22 +406,21 @@ public final class Outbox implements DeliveryListener, Backlog, Participant {
     }
 
     /** Inserts the event row; empty when its webhook_id is already in the file. */
-    private static OptionalLong insertEvent(Connection c, PendingEvent event, Instant now) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("""
+    private OptionalLong insertEvent(Connection c, PendingEvent event, Instant now) throws SQLException {
+        PreparedStatement s = statements.get(c, """
                 INSERT INTO event (webhook_id, org, call_id, seq_num, state, stored_at, body)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (webhook_id) DO NOTHING
-                RETURNING id""")) {
-            s.setString(1, event.webhookId());
-            s.setString(2, event.organizationId());
-            s.setString(3, event.callId());
-            s.setLong(4, event.seqNum());
-            s.setString(5, event.state());
-            s.setString(6, Timestamps.format(now));
-            s.setBytes(7, event.body());
-            try (ResultSet r = s.executeQuery()) {
-                return r.next() ? OptionalLong.of(r.getLong(1)) : OptionalLong.empty();
-            }
+                RETURNING id""");
+        s.setString(1, event.webhookId());
+        s.setString(2, event.organizationId());
+        s.setString(3, event.callId());
+        s.setLong(4, event.seqNum());
+        s.setString(5, event.state());
+        s.setString(6, Timestamps.format(now));
+        s.setBytes(7, event.body());
+        try (ResultSet r = s.executeQuery()) {
+            return r.next() ? OptionalLong.of(r.getLong(1)) : OptionalLong.empty();
         }
     }
 
