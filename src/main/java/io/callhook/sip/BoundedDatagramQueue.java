@@ -21,12 +21,17 @@ import java.util.function.LongSupplier;
  *       {@code max_message_size} bytes or more): dropped, counted under {@code max_message_size};</li>
  *   <li>the rest keep only their own bytes (the 16 KiB buffer becomes young garbage at once);</li>
  *   <li>past {@code capacity} datagrams waiting, new ones are dropped, counted under {@code udp_queue};</li>
+ *   <li>they wait in {@link CallOrderedLanes} by Call-ID: one worker at a time handles a call's
+ *       messages, in arrival order;</li>
  *   <li>a worker taking a datagram notes how long it waited ({@link #waitedMillis()}, the overload
  *       signal: the listener runs on that same thread) and registers itself, so the watchdog can
  *       count the workers still alive ({@link #workers()}).</li>
  * </ul>
  *
- * <p>Threading: {@code offer} on the receive thread, {@code take} on the workers.
+ * <p>Threading: {@code offer} on the receive thread, {@code take} on the workers. It is a
+ * {@code LinkedBlockingQueue} only for the RI's field type: the datagrams live in the lanes, and
+ * only the methods the RI calls ({@code offer}, {@code take}, timed {@code poll}, {@code isEmpty})
+ * and {@code size} are served.
  */
 final class BoundedDatagramQueue extends LinkedBlockingQueue<DatagramQueuedMessageDispatch> {
 
@@ -42,8 +47,11 @@ final class BoundedDatagramQueue extends LinkedBlockingQueue<DatagramQueuedMessa
     /** How long the last datagram a worker took had waited (the receive thread's overload signal). */
     private volatile long lastWaitMillis;
 
+    private final transient CallOrderedLanes<DatagramQueuedMessageDispatch> lanes;
+
     BoundedDatagramQueue(int capacity, String where, IntervalLog limits, LongSupplier millis) {
-        super(capacity);
+        super(1); // unused storage, see the class comment
+        this.lanes = new CallOrderedLanes<>(capacity);
         this.where = where;
         this.limits = limits;
         this.millis = millis;
@@ -72,7 +80,7 @@ final class BoundedDatagramQueue extends LinkedBlockingQueue<DatagramQueuedMessa
             return false;
         }
         packet.setData(Arrays.copyOfRange(buffer, packet.getOffset(), packet.getOffset() + packet.getLength()));
-        if (super.offer(dispatch)) {
+        if (lanes.offer(dispatch, CallOrderedLanes.laneOf(packet.getData(), packet.getLength()))) {
             return true;
         }
         limits.hit("udp_queue", "{} datagrams wait for a SIP thread on {}: new ones are dropped", size(), where);
@@ -82,13 +90,23 @@ final class BoundedDatagramQueue extends LinkedBlockingQueue<DatagramQueuedMessa
     @Override
     public DatagramQueuedMessageDispatch take() throws InterruptedException {
         long[] waited = registered();
-        return taken(waited, super.take());
+        return taken(waited, lanes.take());
     }
 
     @Override
     public DatagramQueuedMessageDispatch poll(long timeout, TimeUnit unit) throws InterruptedException {
         long[] waited = registered();
-        return taken(waited, super.poll(timeout, unit));
+        return taken(waited, lanes.poll(timeout, unit));
+    }
+
+    @Override
+    public int size() {
+        return lanes.size();
+    }
+
+    @Override
+    public boolean isEmpty() {
+        return lanes.size() == 0;
     }
 
     /** The calling worker, known from its first take on (before it blocks there), for the watchdog. */
