@@ -59,14 +59,18 @@ cleanup() {
 }
 trap cleanup EXIT
 
-used_ports=" "
-free_port() {  # a port free for both UDP and TCP, not handed out before in this run
+# Ports are handed out in increasing order from a random start, the next one kept in a file:
+# free_port runs in $(...) subshells, where a variable would not remember what was handed out
+# (two calls once returned the same port, and SIPp's control socket took the UAS's port).
+PORT_FILE="$WORK/next-port"
+echo $((20000 + RANDOM % 20000)) > "$PORT_FILE"
+free_port() {  # a port free for both UDP and TCP (and p+2, SIPp's media), not handed out before in this run
   local p
+  p=$(cat "$PORT_FILE")
   for _ in $(seq 1 200); do
-    p=$((20000 + RANDOM % 30000))
-    case "$used_ports" in *" $p "*|*" $((p+2)) "*) continue ;; esac
+    p=$((p + 3))
     if [ -z "$(ss -Hlntu "( sport = :$p or sport = :$((p+2)) )" 2>/dev/null)" ]; then
-      used_ports="$used_ports$p $((p+2)) "; echo "$p"; return
+      echo $((p + 1)) > "$PORT_FILE"; echo "$p"; return
     fi
   done
   echo "bench: no free port" >&2; exit 1

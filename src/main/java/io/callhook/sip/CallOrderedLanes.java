@@ -14,6 +14,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>A lane is taken by one worker at a time: it becomes available again when that worker comes
  * back for its next datagram (the RI's workers handle one datagram, listener included, between two
  * takes). Calls share {@link #LANES} lanes by a hash of their Call-ID, read from the raw bytes
+ * (many lanes, so that two calls rarely share one and the order across calls stays close to arrival)
  * ({@link #laneOf}); a datagram without one goes to lane 0. Any free worker takes any available
  * lane, so the work still spreads over every worker; a worker that dies holding a lane stalls that
  * lane's calls (1 in {@value #LANES}), which the stack watchdog reports as a dead worker.
@@ -22,7 +23,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class CallOrderedLanes<T> {
 
-    static final int LANES = 256;
+    static final int LANES = 4096;
 
     private final int capacity;
     @SuppressWarnings("unchecked")
@@ -37,9 +38,6 @@ final class CallOrderedLanes<T> {
 
     CallOrderedLanes(int capacity) {
         this.capacity = capacity;
-        for (int i = 0; i < LANES; i++) {
-            lanes[i] = new ArrayDeque<>();
-        }
     }
 
     /** Adds {@code item} at the end of {@code lane}; false when {@code capacity} items already wait. */
@@ -49,9 +47,14 @@ final class CallOrderedLanes<T> {
             if (size >= capacity) {
                 return false;
             }
-            lanes[lane].addLast(item);
+            ArrayDeque<T> queue = lanes[lane];
+            if (queue == null) {
+                queue = new ArrayDeque<>(4);
+                lanes[lane] = queue; // made on first use: most lanes of a quiet proxy never are
+            }
+            queue.addLast(item);
             size++;
-            if (!taken[lane] && lanes[lane].size() == 1) {
+            if (!taken[lane] && queue.size() == 1) {
                 available.addLast(lane);
                 notEmpty.signal();
             }
