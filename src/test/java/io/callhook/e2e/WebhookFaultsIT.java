@@ -1,5 +1,6 @@
 package io.callhook.e2e;
 
+import io.callhook.config.CallhookConfig;
 import io.callhook.demo.FreePorts;
 import io.callhook.demo.HttpsSink;
 import io.callhook.demo.LocalCertificates;
@@ -59,6 +60,20 @@ class WebhookFaultsIT {
     private static final Logger LOG = LoggerFactory.getLogger(WebhookFaultsIT.class);
 
     static final Duration WAIT = Duration.ofSeconds(15);
+    /**
+     * Admission control off in practice: this test is about the webhook side, and 40 INVITEs at once
+     * on a shared box, with paranoid leak tracking slowing every allocation, once made an INVITE wait
+     * 258 ms for a SIP thread, so the default 200 ms {@code max_queue_delay} answered it 503 (CI-like
+     * run; LimitsIT and FloodIT test that limit).
+     */
+    static final CallhookConfig.Limits PATIENT_LIMITS = withMaxQueueDelay(Duration.ofSeconds(10));
+
+    static CallhookConfig.Limits withMaxQueueDelay(Duration delay) {
+        CallhookConfig.Limits d = CallhookConfig.Limits.DEFAULTS;
+        return new CallhookConfig.Limits(d.maxMessageSize(), d.tcpReadTimeout(), d.maxTcpConnections(),
+                d.maxLiveLegs(), d.maxTransactions(), delay, d.udpQueue(), d.retryAfter(), d.perSourceRate(),
+                d.perSourceBurst(), d.perSourcePackets());
+    }
     /** More lanes than the transport's 32 connections per endpoint, so that its cap is tested. */
     static final int FAULTY_CALLS = 40;
     static final int POOL_SIZE = 32;
@@ -268,7 +283,8 @@ class WebhookFaultsIT {
                 .set("FAULTY_URL", faulty.url().toString())
                 .set("FAULTY_CA_FILE", faultyCa.toString())
                 .set("FAULTY_DEVICE", "sip:" + LoopbackRig.HOST + ":" + faultyPort)
-                .set("LIVE_DEVICE", "sip:" + LoopbackRig.HOST + ":" + livePort).start();
+                .set("LIVE_DEVICE", "sip:" + LoopbackRig.HOST + ":" + livePort)
+                .limits(PATIENT_LIMITS).start();
         faultyDevice = SimplePhone.start("faulty.user", LoopbackRig.HOST, faultyPort, rig.proxy());
         liveDevice = SimplePhone.start("live.user", LoopbackRig.HOST, livePort, rig.proxy());
         caller = SimplePhone.start("caller", LoopbackRig.HOST, FreePorts.udpAndTcp(), rig.proxy());
