@@ -3,6 +3,7 @@ package io.callhook.delivery;
 import io.callhook.demo.HttpsSink;
 import io.callhook.demo.LocalCertificates;
 import io.callhook.store.SqliteFile;
+import io.callhook.testing.LogCapture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -244,7 +245,7 @@ class OutboxTest {
         // 1 again. Only the body (timestamp, branch) tells the two events apart.
         byte[] firstCall = callEvent("z9hG4bK-first", "2025-01-01T12:00:00.000+00:00");
         byte[] secondCall = callEvent("z9hG4bK-second", "2025-01-01T12:01:00.000+00:00");
-        try (LogLines log = LogLines.capture()) {
+        try (LogCapture log = new LogCapture()) {
             rig = open(1_000);
             rig.append(PendingEvent.of("org-1", "reused@device", 1, "TRYING", firstCall, endpoint(), FAST_RETRY));
             recorder.nextMatching("delivered org-1/reused@device/1");
@@ -266,7 +267,7 @@ class OutboxTest {
     @Test
     void theSameEventAppendedTwiceIsStoredAndSentOnce() throws Exception {
         PendingEvent event = event("org-1", "call-twice", 1);
-        try (LogLines log = LogLines.capture()) {
+        try (LogCapture log = new LogCapture()) {
             rig = open(1_000);
             rig.append(event);
             rig.append(event);
@@ -292,7 +293,7 @@ class OutboxTest {
         String taken = first.webhookId();
         PendingEvent other = new PendingEvent("org-1", "call-clash", 2, "TERMINATED",
                 DispatcherTest.body("call-clash", 2).getBytes(StandardCharsets.UTF_8), endpoint(), FAST_RETRY, taken);
-        try (LogLines log = LogLines.capture()) {
+        try (LogCapture log = new LogCapture()) {
             rig = open(1_000);
             rig.append(first);
             rig.append(other);

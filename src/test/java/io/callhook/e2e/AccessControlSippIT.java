@@ -3,6 +3,7 @@ package io.callhook.e2e;
 import io.callhook.demo.FreePorts;
 import io.callhook.demo.HttpsSink;
 import io.callhook.demo.LoopbackRig;
+import io.callhook.testing.LogCapture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;

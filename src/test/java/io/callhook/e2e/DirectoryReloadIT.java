@@ -5,6 +5,7 @@ import io.callhook.demo.HttpsSink;
 import io.callhook.demo.LoopbackRig;
 import io.callhook.sip.ua.PhoneCall;
 import io.callhook.sip.ua.SimplePhone;
+import io.callhook.testing.LogCapture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

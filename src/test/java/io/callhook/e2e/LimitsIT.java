@@ -3,6 +3,7 @@ package io.callhook.e2e;
 import io.callhook.config.CallhookConfig;
 import io.callhook.demo.FreePorts;
 import io.callhook.demo.LoopbackRig;
+import io.callhook.testing.LogCapture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -8,6 +8,7 @@ import io.callhook.directory.FunctionNumber;
 import io.callhook.directory.Organization;
 import io.callhook.directory.ReloadableDirectory;
 import io.callhook.directory.User;
+import io.callhook.testing.LogCapture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

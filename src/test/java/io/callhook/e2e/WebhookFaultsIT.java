@@ -8,6 +8,7 @@ import io.callhook.demo.LoopbackRig;
 import io.callhook.e2e.FaultyReceiver.Fault;
 import io.callhook.sip.ua.PhoneCall;
 import io.callhook.sip.ua.SimplePhone;
+import io.callhook.testing.LogCapture;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.ResourceLeakDetector;
