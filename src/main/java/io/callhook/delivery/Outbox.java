@@ -63,7 +63,7 @@ public final class Outbox implements DeliveryListener, Backlog, Participant {
             """;
 
     private final GroupCommitWriter writer;
-    /** The writer's prepared statements for the marks (writer thread only). */
+    /** The writer's prepared statements for appends and marks (writer thread only). */
     private final CachedStatements statements = new CachedStatements();
     private final Clock clock;
     private final Routes routes;

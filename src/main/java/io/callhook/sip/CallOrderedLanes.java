@@ -73,7 +73,7 @@ final class CallOrderedLanes<T> {
     T poll(long timeout, TimeUnit unit) throws InterruptedException {
         int[] mine = held.get();
         long nanos = unit.toNanos(timeout);
-        lock.lockInterruptibly();
+        lock.lock(); // not interruptibly: the lane this worker held must be released whatever happens
         try {
             release(mine);
             while (available.isEmpty()) {
